@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrderPayments.Domain;
+using OrderPayments.Vipps.Http;
+
+namespace OrderPayments.Vipps.EPayment;
+
+/// <summary>
+/// The ePayment API v1: create, get, event log, capture, cancel, refund and the test environment's force-approve.
+/// Every mutating call takes the caller's <see cref="IdempotencyKey"/>; this client never makes one up, so a
+/// repeated call (after a timeout, a crash, a retry) is the same call. Authentication, headers and retries come
+/// from the handlers registered by <see cref="VippsServiceCollectionExtensions.AddVipps"/>.
+/// </summary>
+/// <exception cref="VippsApiException">Any non-success answer, with Vipps' problem details.</exception>
+public sealed class VippsEPaymentClient
+{
+    private const string Payments = "epayment/v1/payments";
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the client over an HTTP client whose base address is the Vipps base URL.</summary>
+    public VippsEPaymentClient(HttpClient http, TimeProvider time)
+    {
+        _http = http;
+        _time = time;
+    }
+
+    /// <summary><c>POST /epayment/v1/payments</c> → 201.</summary>
+    public Task<VippsCreatePaymentResponse> CreatePaymentAsync(VippsCreatePaymentRequest request, IdempotencyKey key, CancellationToken cancellationToken) =>
+        SendAsync<VippsCreatePaymentResponse>(HttpMethod.Post, Payments, request, key, cancellationToken);
+
+    /// <summary><c>GET /epayment/v1/payments/{reference}</c>.</summary>
+    public Task<VippsPayment> GetPaymentAsync(PaymentReference reference, CancellationToken cancellationToken) =>
+        SendAsync<VippsPayment>(HttpMethod.Get, $"{Payments}/{reference}", null, null, cancellationToken);
+
+    /// <summary><c>GET /epayment/v1/payments/{reference}/events</c>.</summary>
+    public Task<IReadOnlyList<VippsPaymentEvent>> GetPaymentEventsAsync(PaymentReference reference, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<VippsPaymentEvent>>(HttpMethod.Get, $"{Payments}/{reference}/events", null, null, cancellationToken);
+
+    /// <summary><c>POST /epayment/v1/payments/{reference}/capture</c> with <c>modificationAmount</c>.</summary>
+    public Task<VippsModificationResponse> CaptureAsync(PaymentReference reference, Money amount, IdempotencyKey key, CancellationToken cancellationToken) =>
+        SendAsync<VippsModificationResponse>(HttpMethod.Post, $"{Payments}/{reference}/capture", new { modificationAmount = amount }, key, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /epayment/v1/payments/{reference}/cancel</c> with <c>cancelTransactionOnly</c> (always sent: the endpoint
+    /// wants a JSON body). With it, Vipps cancels only if not yet authorized and otherwise answers 6060.
+    /// </summary>
+    public Task<VippsModificationResponse> CancelAsync(PaymentReference reference, bool cancelTransactionOnly, IdempotencyKey key, CancellationToken cancellationToken) =>
+        SendAsync<VippsModificationResponse>(HttpMethod.Post, $"{Payments}/{reference}/cancel", new { cancelTransactionOnly }, key, cancellationToken);
+
+    /// <summary><c>POST /epayment/v1/payments/{reference}/refund</c> with <c>modificationAmount</c>.</summary>
+    public Task<VippsModificationResponse> RefundAsync(PaymentReference reference, Money amount, IdempotencyKey key, CancellationToken cancellationToken) =>
+        SendAsync<VippsModificationResponse>(HttpMethod.Post, $"{Payments}/{reference}/refund", new { modificationAmount = amount }, key, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /epayment/v1/test/payments/{reference}/approve</c>: approves as the test user with this phone number.
+    /// Test environment only; production refuses it.
+    /// </summary>
+    public async Task ForceApproveAsync(PaymentReference reference, string? phoneNumber, CancellationToken cancellationToken)
+    {
+        var body = phoneNumber is null ? new { } : (object)new { customer = new VippsCustomer(phoneNumber) };
+        using var response = await SendRawAsync(HttpMethod.Post, $"epayment/v1/test/payments/{reference}/approve", body, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, key, cancellationToken).ConfigureAwait(false);
+        // Capture, cancel and refund are declared as application/problem+json even on 200: read any JSON.
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync<T>(stream, VippsJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException($"Vipps answered {method} {path} with an empty body.");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: VippsJson.Options);
+        }
+
+        if (key is { } idempotencyKey)
+        {
+            request.Headers.Add(VippsHeaders.IdempotencyKey, idempotencyKey.Value);
+        }
+
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await VippsProblemReader.ReadAsync(response, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net.Http.Headers;
+
+namespace OrderPayments.Vipps.Http;
+
+/// <summary>
+/// A request captured once (content buffered) so that every retry sends a fresh <see cref="HttpRequestMessage"/>:
+/// a request or its content can be sent only once.
+/// </summary>
+internal sealed class HttpRequestSnapshot
+{
+    private readonly HttpMethod _method;
+    private readonly Uri? _uri;
+    private readonly Version _version;
+    private readonly HttpVersionPolicy _versionPolicy;
+    private readonly KeyValuePair<string, IEnumerable<string>>[] _headers;
+    private readonly byte[]? _content;
+    private readonly KeyValuePair<string, IEnumerable<string>>[] _contentHeaders;
+
+    private HttpRequestSnapshot(HttpRequestMessage request, byte[]? content)
+    {
+        _method = request.Method;
+        _uri = request.RequestUri;
+        _version = request.Version;
+        _versionPolicy = request.VersionPolicy;
+        _headers = [.. request.Headers];
+        _content = content;
+        _contentHeaders = request.Content is null ? [] : [.. request.Content.Headers];
+    }
+
+    public static async Task<HttpRequestSnapshot> CaptureAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var content = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return new HttpRequestSnapshot(request, content);
+    }
+
+    /// <summary>A new request equal to the captured one, with <paramref name="replace"/> applied to its headers.</summary>
+    public HttpRequestMessage Create(Action<HttpRequestHeaders>? replace = null)
+    {
+        var request = new HttpRequestMessage(_method, _uri) { Version = _version, VersionPolicy = _versionPolicy };
+        foreach (var header in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (_content is not null)
+        {
+            request.Content = new ByteArrayContent(_content);
+            foreach (var header in _contentHeaders)
+            {
+                request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        replace?.Invoke(request.Headers);
+        return request;
+    }
+}

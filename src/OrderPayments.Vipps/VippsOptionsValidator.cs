@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace OrderPayments.Vipps;
+
+/// <summary>Checks <see cref="VippsOptions"/> and names every setting that is missing or out of range.</summary>
+public sealed class VippsOptionsValidator : IValidateOptions<VippsOptions>
+{
+    /// <summary>The longest value of a <c>Vipps-System-*</c> header.</summary>
+    public const int MaxSystemHeaderLength = 30;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, VippsOptions options)
+    {
+        var errors = new List<string>();
+        void Require(bool ok, string setting, string rule)
+        {
+            if (!ok)
+            {
+                errors.Add($"{VippsOptions.SectionName}:{setting} {rule}");
+            }
+        }
+
+        Require(options.BaseUrl is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp), nameof(options.BaseUrl), "must be an absolute http(s) URL.");
+        Require(!string.IsNullOrWhiteSpace(options.ClientId), nameof(options.ClientId), "is required.");
+        Require(!string.IsNullOrWhiteSpace(options.ClientSecret), nameof(options.ClientSecret), "is required.");
+        Require(!string.IsNullOrWhiteSpace(options.SubscriptionKey), nameof(options.SubscriptionKey), "is required.");
+        Require(options.MerchantSerialNumber.Length is >= 4 and <= 10 && options.MerchantSerialNumber.All(char.IsAsciiDigit), nameof(options.MerchantSerialNumber), "must be 4 to 10 digits.");
+        Require(options.WebhookUrl is null || options.WebhookUrl.IsAbsoluteUri, nameof(options.WebhookUrl), "must be an absolute URL.");
+        foreach (var (setting, value) in new[]
+        {
+            (nameof(options.SystemName), options.SystemName),
+            (nameof(options.SystemVersion), options.SystemVersion),
+            (nameof(options.PluginName), options.PluginName),
+            (nameof(options.PluginVersion), options.PluginVersion),
+        })
+        {
+            Require(!string.IsNullOrWhiteSpace(value) && value.Length <= MaxSystemHeaderLength, setting, $"must be 1 to {MaxSystemHeaderLength} characters.");
+        }
+
+        Require(options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout <= options.TotalTimeout, nameof(options.AttemptTimeout), "must be positive and at most TotalTimeout.");
+        Require(options.MaxRetryAttempts is >= 0 and <= 10, nameof(options.MaxRetryAttempts), "must be 0 to 10.");
+        Require(options.RetryBaseDelay > TimeSpan.Zero && options.RetryBaseDelay <= options.MaxRetryDelay, nameof(options.RetryBaseDelay), "must be positive and at most MaxRetryDelay.");
+        Require(options.TokenRefreshMargin >= TimeSpan.Zero, nameof(options.TokenRefreshMargin), "must not be negative.");
+        Require(options.CircuitBreakerFailureRatio is > 0 and <= 1, nameof(options.CircuitBreakerFailureRatio), "must be above 0 and at most 1.");
+        Require(options.CircuitBreakerMinimumThroughput >= 2, nameof(options.CircuitBreakerMinimumThroughput), "must be at least 2.");
+        Require(options.CircuitBreakerSamplingDuration >= TimeSpan.FromMilliseconds(500), nameof(options.CircuitBreakerSamplingDuration), "must be at least 500 ms.");
+        Require(options.CircuitBreakerBreakDuration >= TimeSpan.FromMilliseconds(500), nameof(options.CircuitBreakerBreakDuration), "must be at least 500 ms.");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,62 @@
+namespace OrderPayments.Vipps.Tests;
+
+public sealed class VippsOptionsValidatorTests
+{
+    private static VippsOptions Valid() => new()
+    {
+        ClientId = "id",
+        ClientSecret = "secret",
+        SubscriptionKey = "key",
+        MerchantSerialNumber = "123456",
+    };
+
+    private static IEnumerable<string> Failures(VippsOptions options) =>
+        new VippsOptionsValidator().Validate(null, options).Failures ?? [];
+
+    [Fact]
+    public void Validate_CompleteSettings_Succeeds() =>
+        new VippsOptionsValidator().Validate(null, Valid()).Succeeded.ShouldBeTrue();
+
+    [Fact]
+    public void Validate_MissingCredentials_NamesEachSetting()
+    {
+        var failures = Failures(new VippsOptions { MerchantSerialNumber = "123456" });
+
+        failures.ShouldBe(["Vipps:ClientId is required.", "Vipps:ClientSecret is required.", "Vipps:SubscriptionKey is required."]);
+    }
+
+    [Theory]
+    [InlineData("123")]
+    [InlineData("12345678901")]
+    [InlineData("12a456")]
+    public void Validate_BadMerchantSerialNumber_IsNamed(string msn) =>
+        Failures(new VippsOptions { ClientId = "id", ClientSecret = "s", SubscriptionKey = "k", MerchantSerialNumber = msn })
+            .ShouldHaveSingleItem().ShouldStartWith("Vipps:MerchantSerialNumber");
+
+    [Fact]
+    public void Validate_SystemHeaderLongerThan30_IsNamed()
+    {
+        var options = Valid();
+        options.PluginName = new string('p', 31);
+
+        Failures(options).ShouldHaveSingleItem().ShouldBe("Vipps:PluginName must be 1 to 30 characters.");
+    }
+
+    [Fact]
+    public void Validate_AttemptTimeoutAboveTheTotal_IsNamed()
+    {
+        var options = Valid();
+        options.AttemptTimeout = TimeSpan.FromMinutes(2);
+
+        Failures(options).ShouldHaveSingleItem().ShouldStartWith("Vipps:AttemptTimeout");
+    }
+
+    [Fact]
+    public void Validate_Failures_NeverContainTheSecrets()
+    {
+        var options = Valid();
+        options.MerchantSerialNumber = "x";
+
+        string.Join(" ", Failures(options)).ShouldNotContain("secret");
+    }
+}
