@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace OrderPayments.Application.Tests;
+
+/// <summary>The README's test command runs the solution filter; a project missing from it would silently go untested.</summary>
+public sealed class SolutionFilesTests
+{
+    private static readonly string[] ProjectFolders = ["src", "tests", "tools", "bench"];
+
+    private static IEnumerable<string> ProjectsOnDisk() =>
+        ProjectFolders
+            .Select(RepositoryFiles.Path)
+            .Where(Directory.Exists)
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.csproj", SearchOption.AllDirectories))
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Select(path => Path.GetRelativePath(RepositoryFiles.Root, path).Replace('\\', '/'));
+
+    private static bool IsFunctionsApp(string project) => project.Contains("OrderPayments.Functions", StringComparison.Ordinal);
+
+    [Fact]
+    public void FunctionsSln_ListsEveryProject()
+    {
+        var solution = File.ReadAllText(RepositoryFiles.Path("Functions.sln")).Replace('\\', '/');
+
+        ProjectsOnDisk().ShouldAllBe(project => solution.Contains(project));
+    }
+
+    [Fact]
+    public void SolutionFilter_ListsEveryProjectButTheFunctionsApp()
+    {
+        var filter = JsonNode.Parse(File.ReadAllText(RepositoryFiles.Path("OrderPayments.slnf")))!["solution"]!["projects"]!
+            .AsArray().Select(p => p!.GetValue<string>().Replace('\\', '/')).ToHashSet();
+
+        ProjectsOnDisk().Where(p => !IsFunctionsApp(p)).ShouldAllBe(project => filter.Contains(project));
+        filter.ShouldNotContain(p => IsFunctionsApp(p));
+    }
+}
