@@ -1,4 +1,4 @@
-namespace OrderPayments.Application.Tests;
+namespace OrderPayments.Tests.Shared;
 
 /// <summary>Finds files at the repository root, from wherever the tests run.</summary>
 internal static class RepositoryFiles
@@ -6,6 +6,9 @@ internal static class RepositoryFiles
     public static string Root { get; } = FindRoot();
 
     public static string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>A file in <c>../shared</c>, the folder CI places beside the repository (specifications, notes).</summary>
+    public static string Shared(string relative) => System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, "..", "shared", relative));
 
     private static string FindRoot()
     {
