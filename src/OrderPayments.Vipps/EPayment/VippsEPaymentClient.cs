@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using OrderPayments.Domain;
 using OrderPayments.Vipps.Http;
 
@@ -59,43 +57,9 @@ public sealed class VippsEPaymentClient
     public async Task ForceApproveAsync(PaymentReference reference, string? phoneNumber, CancellationToken cancellationToken)
     {
         var body = phoneNumber is null ? new { } : (object)new { customer = new VippsCustomer(phoneNumber) };
-        using var response = await SendRawAsync(HttpMethod.Post, $"epayment/v1/test/payments/{reference}/approve", body, null, cancellationToken).ConfigureAwait(false);
+        using var response = await VippsCalls.SendAsync(_http, _time, HttpMethod.Post, $"epayment/v1/test/payments/{reference}/approve", body, null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, IdempotencyKey? key, CancellationToken cancellationToken)
-    {
-        using var response = await SendRawAsync(method, path, body, key, cancellationToken).ConfigureAwait(false);
-        // Capture, cancel and refund are declared as application/problem+json even on 200: read any JSON.
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await JsonSerializer.DeserializeAsync<T>(stream, VippsJson.Options, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException($"Vipps answered {method} {path} with an empty body.");
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, IdempotencyKey? key, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: VippsJson.Options);
-        }
-
-        if (key is { } idempotencyKey)
-        {
-            request.Headers.Add(VippsHeaders.IdempotencyKey, idempotencyKey.Value);
-        }
-
-        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            throw await VippsProblemReader.ReadAsync(response, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task<T> SendAsync<T>(HttpMethod method, string path, object? body, IdempotencyKey? key, CancellationToken cancellationToken) =>
+        VippsCalls.SendAsync<T>(_http, _time, method, path, body, key, cancellationToken);
 }

@@ -40,25 +40,8 @@ public sealed class VippsWebhooksClient
         using var response = await SendAsync(HttpMethod.Delete, $"{Webhooks}/{id}", null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: VippsJson.Options);
-        }
-
-        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            throw await VippsProblemReader.ReadAsync(response, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        VippsCalls.SendAsync(_http, _time, method, path, body, null, cancellationToken);
 
     private sealed record WebhookList(IReadOnlyList<VippsWebhookRegistration>? Webhooks);
 }
