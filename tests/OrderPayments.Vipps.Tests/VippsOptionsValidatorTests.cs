@@ -59,4 +59,13 @@ public sealed class VippsOptionsValidatorTests
 
         string.Join(" ", Failures(options)).ShouldNotContain("secret");
     }
+
+    [Fact]
+    public void AddVipps_MissingSettings_FailsWhenTheOptionsAreResolved()
+    {
+        using var host = new VippsTestHost(new() { ["Vipps:ClientId"] = "" });
+
+        Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Get<Microsoft.Extensions.Options.IOptions<VippsOptions>>().Value)
+            .Message.ShouldContain("Vipps:ClientId is required.");
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using OrderPayments.Domain;
 using OrderPayments.Vipps.Http;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace OrderPayments.Vipps.Tests.Http;
 
@@ -139,5 +140,22 @@ public sealed class VippsResilienceTests
         await Should.ThrowAsync<BrokenCircuitException>(() => Capture(host));
 
         host.Handler.ApiRequests.Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Call_HangingThroughTheTotalBudget_GivesUpWhenTheBudgetIsSpent()
+    {
+        using var host = new VippsTestHost(new() { ["Vipps:TotalTimeout"] = "00:00:15" });
+        host.Handler.Respond = async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        };
+
+        await Should.ThrowAsync<TimeoutRejectedException>(() => host.Drive(Capture(host)));
+
+        var elapsed = host.Time.GetUtcNow() - VippsTestHost.Start;
+        elapsed.ShouldBeInRange(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(25));
+        host.Handler.ApiRequests.Count().ShouldBe(2, "one 10 s attempt, then a second cut short by the 15 s budget");
     }
 }
