@@ -58,13 +58,22 @@ public sealed partial class OrderPaymentWorkflow
         }
     }
 
-    private static DateTimeOffset? NextWake(OrderPaymentState state) => state.Status switch
+    /// <summary>
+    /// The next time something falls due, always after <paramref name="now"/>: a deadline that has passed but could
+    /// not be acted on yet (a capture or refund is in flight) is acted on when that action's result arrives, which is
+    /// an input of its own; a wake-up in the past would only make the interpreter spin.
+    /// </summary>
+    private static DateTimeOffset? NextWake(OrderPaymentState state, DateTimeOffset now)
     {
-        PaymentStatus.AwaitingCustomer => Earliest(state.NextPollAt, state.PreAuthorizationCancelIssued ? null : state.AuthorizationDeadline),
-        PaymentStatus.Authorized when !state.ReleaseIssued && !state.Aggregate.Remaining.IsZero => state.FulfillmentDeadline,
-        PaymentStatus.Captured => state.RefundWindowClosesAt,
-        _ => null,
-    };
+        var due = state.Status switch
+        {
+            PaymentStatus.AwaitingCustomer => Earliest(state.NextPollAt, state.PreAuthorizationCancelIssued ? null : state.AuthorizationDeadline),
+            PaymentStatus.Authorized when !state.ReleaseIssued && !state.Aggregate.Remaining.IsZero => state.FulfillmentDeadline,
+            PaymentStatus.Captured => state.RefundWindowClosesAt,
+            _ => null,
+        };
+        return due > now ? due : null;
+    }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;

@@ -92,7 +92,7 @@ public sealed partial class OrderPaymentWorkflow
     {
         Settle(context);
         Reconcile(context);
-        var state = context.State with { WakeAt = NextWake(context.State) };
+        var state = context.State with { WakeAt = NextWake(context.State, context.Now) };
         var excess = state.History.Count - _options.MaxHistoryEntries;
         return excess > 0
             ? state with { History = state.History.RemoveRange(0, excess), HistoryDropped = state.HistoryDropped + excess }

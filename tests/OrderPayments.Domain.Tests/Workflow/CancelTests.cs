@@ -156,4 +156,19 @@ public sealed class CancelTests
         driver.State.NeedsAttention.ShouldBeTrue();
         step.Actions.ShouldHaveSingleItem().ShouldBeOfType<QueryPayment>();
     }
+
+    [Fact]
+    public void FulfillmentDeadline_PassingWhileACaptureIsInFlight_AsksNoWakeUpAndReleasesAfterTheCapture()
+    {
+        var driver = new WorkflowDriver().Authorized();
+        driver.Send(new FulfillmentSignalled("shipment-1", Nok(250)));
+        var capture = driver.InFlight<CapturePayment>();
+
+        var woken = driver.WakeUp();
+        woken.Actions.ShouldBeEmpty();
+        driver.State.WakeAt.ShouldBeNull();
+        var step = driver.Succeed(capture, driver.AfterCapture(capture));
+
+        step.Actions.ShouldHaveSingleItem().ShouldBeOfType<CancelPayment>().CancelTransactionOnly.ShouldBeFalse();
+    }
 }

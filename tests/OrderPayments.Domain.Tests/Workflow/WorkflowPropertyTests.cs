@@ -94,7 +94,7 @@ public sealed class WorkflowPropertyTests
             lastInput = input;
 
             CheckActions(step, seenKeys, simulator);
-            CheckState(before, step, simulator);
+            CheckState(before, step, simulator, now);
             CheckIdempotent(workflow, step, input, now);
             reached.Add(step);
         }
@@ -170,7 +170,7 @@ public sealed class WorkflowPropertyTests
         simulator.Violations.ShouldBeEmpty();
     }
 
-    private static void CheckState(OrderPaymentState before, WorkflowStep step, SimulatedProvider simulator)
+    private static void CheckState(OrderPaymentState before, WorkflowStep step, SimulatedProvider simulator, DateTimeOffset now)
     {
         var state = step.State;
         var totals = state.Aggregate;
@@ -208,6 +208,12 @@ public sealed class WorkflowPropertyTests
         if (before.IsFinal)
         {
             state.Status.ShouldBe(before.Status);
+        }
+
+        // A wake-up is always in the future, so an interpreter never spins on an order.
+        if (step.Outcome == InputOutcome.Applied && state.WakeAt is { } wake)
+        {
+            wake.ShouldBeGreaterThan(now);
         }
 
         if (step.Outcome != InputOutcome.Applied)

@@ -1,0 +1,41 @@
+namespace OrderPayments.Runtime;
+
+/// <summary>Settings of the embedded runtime (<c>Runtime</c> configuration section).</summary>
+public sealed class RuntimeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Runtime";
+
+    /// <summary>The SQLite file (created if missing). Default <c>orderpayments.db</c> in the working directory.</summary>
+    public string DatabasePath { get; set; } = "orderpayments.db";
+
+    /// <summary>Whether this process dispatches (runs workflows and activities). Default true; a client-only process sets false.</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>The most order steps committed in one transaction (default 256): fewer fsyncs under load.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>The most provider calls in flight at once (default 32).</summary>
+    public int MaxConcurrentActivities { get; set; } = 32;
+
+    /// <summary>
+    /// How long the dispatcher's ownership of the file lasts without renewal (default 15 s). Another process can
+    /// take over only after it lapses, so after a crash dispatch resumes within this time.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The first wait before retrying a transiently failed activity (default 1 s; doubles per attempt).</summary>
+    public TimeSpan ActivityRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between activity retries (default 5 min). Mutations are retried until they get an answer.</summary>
+    public TimeSpan ActivityRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// After this many transient failures a query is reported to the workflow as failed (default 10). Mutations are
+    /// never given up on: their outcome must be known before the workflow may act on it.
+    /// </summary>
+    public int MaxQueryAttempts { get; set; } = 10;
+
+    /// <summary>How long one provider call may take before it is abandoned and retried (default 2 min).</summary>
+    public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,67 @@
+namespace OrderPayments.Runtime.Storage;
+
+/// <summary>The versioned schema of the runtime's SQLite file. Migrations are only ever appended.</summary>
+internal static class RuntimeSchema
+{
+    /// <summary>Migration n (1-based) brings the file from version n-1 to n.</summary>
+    public static IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE instances (
+            id          TEXT PRIMARY KEY,
+            state       TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            wake_at     INTEGER NULL,
+            created_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_instances_wake ON instances (wake_at) WHERE wake_at IS NOT NULL;
+        CREATE INDEX ix_instances_status ON instances (status, id);
+
+        CREATE TABLE inbox (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            instance_id  TEXT NOT NULL,
+            dedupe_key   TEXT NOT NULL,
+            input        TEXT NOT NULL,
+            received_at  INTEGER NOT NULL,
+            applied_at   INTEGER NULL,
+            outcome      TEXT NULL,
+            rejection    TEXT NULL,
+            UNIQUE (instance_id, dedupe_key)
+        );
+        CREATE INDEX ix_inbox_pending ON inbox (instance_id, seq) WHERE applied_at IS NULL;
+
+        CREATE TABLE outbox (
+            instance_id      TEXT NOT NULL,
+            key              TEXT NOT NULL,
+            provider         TEXT NOT NULL,
+            action           TEXT NOT NULL,
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at  INTEGER NOT NULL,
+            last_error       TEXT NULL,
+            created_at       INTEGER NOT NULL,
+            completed_at     INTEGER NULL,
+            PRIMARY KEY (instance_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE completed_at IS NULL;
+
+        CREATE TABLE history (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            instance_id  TEXT NOT NULL,
+            at           INTEGER NOT NULL,
+            input        TEXT NOT NULL,
+            outcome      TEXT NOT NULL,
+            rejection    TEXT NULL,
+            actions      TEXT NOT NULL
+        );
+        CREATE INDEX ix_history_instance ON history (instance_id, seq);
+
+        CREATE TABLE lease (
+            name        TEXT PRIMARY KEY,
+            owner       TEXT NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ];
+}

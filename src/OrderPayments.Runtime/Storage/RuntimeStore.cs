@@ -1,0 +1,91 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace OrderPayments.Runtime.Storage;
+
+/// <summary>
+/// The runtime's SQLite file: opens connections with the durability settings (WAL, synchronous FULL, foreign
+/// writers wait instead of failing) and creates or migrates the schema on first use.
+/// </summary>
+public sealed class RuntimeStore
+{
+    private readonly string _connectionString;
+    private readonly Lazy<bool> _migrated;
+
+    /// <summary>Creates the store for the configured file.</summary>
+    public RuntimeStore(IOptions<RuntimeOptions> options)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(options.Value.DatabasePath),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _migrated = new Lazy<bool>(Migrate, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int SchemaVersion => RuntimeSchema.Migrations.Count;
+
+    /// <summary>An open connection to a migrated file.</summary>
+    public SqliteConnection Open()
+    {
+        _ = _migrated.Value;
+        return OpenRaw();
+    }
+
+    private SqliteConnection OpenRaw()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        // FULL: a committed step survives power loss, not only a process crash. Batching keeps the fsyncs few.
+        pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private bool Migrate()
+    {
+        using var connection = OpenRaw();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction();
+        var version = Convert.ToInt32(Scalar(connection, transaction, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The runtime file has schema version {version}; this build knows up to {SchemaVersion}. Upgrade the application.");
+        }
+
+        for (var next = version + 1; next <= SchemaVersion; next++)
+        {
+            Execute(connection, transaction, RuntimeSchema.Migrations[next - 1]);
+            Execute(connection, transaction, $"PRAGMA user_version = {next};");
+        }
+
+        transaction.Commit();
+        return true;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
