@@ -1,4 +1,4 @@
-namespace OrderPayments.Vipps.Tests;
+namespace OrderPayments.Tests.Shared;
 
 /// <summary>A clock that moves only when told; timers (delays, timeouts) fire when it passes their due time.</summary>
 internal sealed class ManualTimeProvider : TimeProvider

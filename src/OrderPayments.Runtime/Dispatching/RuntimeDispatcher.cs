@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrderPayments.Application.Payments;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Workflow;
+using OrderPayments.Runtime.Storage;
+
+namespace OrderPayments.Runtime.Dispatching;
+
+/// <summary>
+/// Runs the workflows in the file: applies recorded signals and due wake-ups through the workflow, commits many
+/// orders' steps in one transaction (state, history, new activities, all or nothing), then runs the activities
+/// outside the transaction and records each result as the order's next signal. One order is stepped by one
+/// thread at a time; many orders and activities proceed in parallel. Only the holder of the file's lease
+/// dispatches, and every commit re-checks the lease, so two processes never both act.
+/// </summary>
+internal sealed class RuntimeDispatcher : BackgroundService
+{
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(1);
+
+    private readonly RuntimeStore _store;
+    private readonly OrderPaymentWorkflow _workflow;
+    private readonly PaymentActivities _activities;
+    private readonly TimeProvider _time;
+    private readonly RuntimeOptions _options;
+    private readonly WorkSignal _work;
+    private readonly ChangeFeed _changes;
+    private readonly RuntimeMetrics _metrics;
+    private readonly ILogger<RuntimeDispatcher> _logger;
+    private readonly string _owner;
+    private readonly ConcurrentQueue<ActivityCompletion> _completions = new();
+    private readonly ConcurrentDictionary<(string, IdempotencyKey), byte> _running = new();
+    private readonly SemaphoreSlim _activitySlots;
+    private bool _owning;
+    private bool _toldNotOwner;
+    private long _steps;
+    private long _batches;
+
+    public RuntimeDispatcher(
+        RuntimeStore store,
+        OrderPaymentWorkflow workflow,
+        PaymentActivities activities,
+        TimeProvider time,
+        IOptions<RuntimeOptions> options,
+        WorkSignal work,
+        ChangeFeed changes,
+        RuntimeMetrics metrics,
+        ILogger<RuntimeDispatcher> logger)
+    {
+        _store = store;
+        _workflow = workflow;
+        _activities = activities;
+        _time = time;
+        _options = options.Value;
+        _work = work;
+        _changes = changes;
+        _metrics = metrics;
+        _logger = logger;
+        _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Stopwatch.GetTimestamp()}";
+        _activitySlots = new SemaphoreSlim(_options.MaxConcurrentActivities, _options.MaxConcurrentActivities);
+    }
+
+    /// <summary>Total workflow steps committed by this dispatcher (for tests and the benchmark).</summary>
+    public long StepsCommitted => Interlocked.Read(ref _steps);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = _time.GetUtcNow();
+                var batch = RunBatch(now);
+                if (!batch.Owner)
+                {
+                    await _work.WaitAsync(_options.LeaseDuration / 3, _time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                StartDueActivities(now, stoppingToken);
+                if (batch.MoreWork || !_completions.IsEmpty)
+                {
+                    continue;
+                }
+
+                await _work.WaitAsync(IdleFor(now, batch.NextDue), _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                RuntimeLogs.CycleFailed(_logger, e);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Activities still running are abandoned; their outbox rows stay due and run again, with the same key.
+        if (_owning)
+        {
+            using var session = StoreSession.Write(_store);
+            session.ReleaseLease(_owner);
+            session.Commit();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _activitySlots.Dispose();
+        base.Dispose();
+    }
+
+    private TimeSpan IdleFor(DateTimeOffset now, DateTimeOffset? nextDue)
+    {
+        var renew = _options.LeaseDuration / 3;
+        var idle = renew < MaxIdle ? renew : MaxIdle;
+        if (nextDue is { } due)
+        {
+            var until = due - now;
+            idle = until < idle ? until : idle;
+        }
+
+        return idle > TimeSpan.Zero ? idle : TimeSpan.FromMilliseconds(1);
+    }
+
+    /// <summary>One transaction: renew the lease, record activity results, step every order with due work (up to the batch size).</summary>
+    private BatchResult RunBatch(DateTimeOffset now)
+    {
+        var completions = new List<ActivityCompletion>();
+        try
+        {
+            using var session = StoreSession.Write(_store);
+            if (!session.TryTakeLease(_owner, now, _options.LeaseDuration))
+            {
+                if (_owning || !_toldNotOwner)
+                {
+                    RuntimeLogs.LeaseHeldElsewhere(_logger, _owner);
+                    _toldNotOwner = true;
+                }
+
+                _owning = false;
+                return new BatchResult(false, false, null);
+            }
+
+            if (!_owning)
+            {
+                _owning = true;
+                _toldNotOwner = false;
+                RuntimeLogs.LeaseTaken(_logger, _owner, _options.DatabasePath);
+            }
+
+            while (completions.Count < 4 * _options.MaxBatchSize && _completions.TryDequeue(out var completion))
+            {
+                completions.Add(completion);
+                Record(session, completion, now);
+            }
+
+            var due = session.DueInstances(now, _options.MaxBatchSize);
+            var steps = due.Sum(id => Step(session, id, now));
+            var nextDue = session.NextDue();
+            var counts = steps > 0 && ++_batches % 64 == 1 ? session.CountByStatus() : null;
+            session.Commit();
+
+            // Only now may a completed or rescheduled activity be picked up again: its row says so durably.
+            foreach (var completion in completions)
+            {
+                _running.TryRemove((completion.InstanceId, completion.Key), out _);
+            }
+
+            completions.Clear();
+            if (counts is not null)
+            {
+                _metrics.SetInstancesByStatus(counts);
+            }
+
+            if (steps > 0)
+            {
+                Interlocked.Add(ref _steps, steps);
+                _metrics.BatchSize.Record(steps);
+            }
+
+            _changes.Publish();
+            return new BatchResult(true, due.Count == _options.MaxBatchSize, nextDue);
+        }
+        finally
+        {
+            // A failed transaction recorded nothing: keep the results for the next one.
+            foreach (var completion in completions)
+            {
+                _completions.Enqueue(completion);
+            }
+        }
+    }
+
+    private static void Record(StoreSession session, ActivityCompletion completion, DateTimeOffset now)
+    {
+        if (completion.Result is { } result)
+        {
+            // Exactly once: the outbox row closes in the same transaction that records the result.
+            if (session.CompleteActivity(completion.InstanceId, completion.Key, now))
+            {
+                session.InsertSignal(completion.InstanceId, $"activity:{completion.Key}", result, now);
+            }
+        }
+        else
+        {
+            session.RescheduleActivity(completion.InstanceId, completion.Key, completion.RetryAt!.Value, completion.Error ?? "");
+        }
+    }
+
+    private int Step(StoreSession session, string id, DateTimeOffset now)
+    {
+        var row = session.LoadInstance(id);
+        if (row is null)
+        {
+            return 0;
+        }
+
+        var state = row.State;
+        var steps = 0;
+        foreach (var signal in session.PendingSignals(id))
+        {
+            var step = _workflow.Decide(state, signal.Input, now);
+            session.MarkApplied(signal.Seq, step, now);
+            Record(session, id, now, StoreSession.Json(signal.Input), step, state.Request.Provider);
+            _metrics.SignalsApplied.Add(1);
+            _metrics.DispatcherLag.Record((now - signal.ReceivedAt).TotalMilliseconds);
+            if (step.Rejection is { } rejection)
+            {
+                RuntimeLogs.SignalRejected(_logger, signal.Seq, id, rejection.Reason.ToString(), rejection.Message);
+            }
+
+            state = step.State;
+            steps++;
+        }
+
+        if (state.WakeAt <= now)
+        {
+            var step = _workflow.Decide(state, new WokenUp(), now);
+            if (step.Outcome == InputOutcome.Applied)
+            {
+                Record(session, id, now, StoreSession.Json<WorkflowInput>(new WokenUp()), step, state.Request.Provider);
+                steps++;
+            }
+
+            state = step.State;
+        }
+
+        if (!ReferenceEquals(state, row.State))
+        {
+            session.UpdateInstance(state, row.Version, now);
+        }
+
+        return steps;
+    }
+
+    private void Record(StoreSession session, string id, DateTimeOffset now, string input, WorkflowStep step, PaymentProvider provider)
+    {
+        session.AppendHistory(id, now, input, step);
+        session.InsertActions(id, provider, step.Actions, now);
+        _metrics.Steps.Add(1, new KeyValuePair<string, object?>("outcome", step.Outcome.ToString()));
+    }
+
+    private void StartDueActivities(DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        var free = _activitySlots.CurrentCount;
+        if (free == 0)
+        {
+            return;
+        }
+
+        List<DueActivity> due;
+        using (var session = StoreSession.Read(_store))
+        {
+            due = session.DueActivities(now, free + _running.Count);
+        }
+
+        foreach (var activity in due.Where(a => !_running.ContainsKey((a.InstanceId, a.Action.Key))).Take(free))
+        {
+            if (!_activitySlots.Wait(0, CancellationToken.None))
+            {
+                break;
+            }
+
+            _running[(activity.InstanceId, activity.Action.Key)] = 0;
+            _ = Task.Run(() => RunActivityAsync(activity, stoppingToken), CancellationToken.None);
+        }
+    }
+
+    private async Task RunActivityAsync(DueActivity activity, CancellationToken stoppingToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "succeeded";
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.ActivityTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+            try
+            {
+                var result = await _activities.ExecuteAsync(activity.Provider, activity.Action, linked.Token).ConfigureAwait(false);
+                outcome = result is ActivityFailed ? "failed" : outcome;
+                _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, result, null, null));
+            }
+            catch (PaymentProviderException e) when (e.IsTransient)
+            {
+                outcome = "retry";
+                Retry(activity, e.Message, e.RetryAfter);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                outcome = "timeout";
+                Retry(activity, $"No answer within {_options.ActivityTimeout}.", null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome = "error";
+                RuntimeLogs.ActivityCrashed(_logger, activity.Action.Key.Value, activity.InstanceId, e);
+                Retry(activity, e.GetType().Name, null);
+            }
+        }
+        finally
+        {
+            _metrics.ActivityDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("kind", activity.Action.Kind.ToString()),
+                new KeyValuePair<string, object?>("outcome", outcome));
+            _activitySlots.Release();
+            _work.Set();
+        }
+    }
+
+    /// <summary>
+    /// Schedules the next attempt with the same key (doubling delay, or the provider's Retry-After if longer). A query
+    /// that keeps failing is reported to the workflow after <see cref="RuntimeOptions.MaxQueryAttempts"/>; a
+    /// mutation never is, because the workflow may only act on its outcome once it is known.
+    /// </summary>
+    private void Retry(DueActivity activity, string error, TimeSpan? retryAfter)
+    {
+        var attempt = activity.Attempts + 1;
+        _metrics.ActivityRetries.Add(1, new KeyValuePair<string, object?>("kind", activity.Action.Kind.ToString()));
+        if (activity.Action is QueryPayment && attempt >= _options.MaxQueryAttempts)
+        {
+            _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, new ActivityFailed(activity.Action.Key, "retries-exhausted", error), null, null));
+            return;
+        }
+
+        var backoff = TimeSpan.FromTicks((long)Math.Min(
+            _options.ActivityRetryBaseDelay.Ticks * Math.Pow(2, Math.Min(attempt - 1, 30)),
+            _options.ActivityRetryMaxDelay.Ticks));
+        var delay = retryAfter > backoff ? retryAfter.Value : backoff;
+        var retryAt = _time.GetUtcNow() + delay;
+        RuntimeLogs.ActivityRetry(_logger, activity.Action.Key.Value, activity.InstanceId, attempt, retryAt, error);
+        _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, null, retryAt, error));
+    }
+
+    private sealed record BatchResult(bool Owner, bool MoreWork, DateTimeOffset? NextDue);
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using OrderPayments.Application.Workflows;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Workflow;
+using OrderPayments.Runtime.Dispatching;
+using OrderPayments.Runtime.Storage;
+
+namespace OrderPayments.Runtime;
+
+/// <summary>
+/// The workflow client over the SQLite file. Every write is one short transaction; the dispatcher (in this or
+/// another process on the same file) does the rest. Safe to use from many threads and processes at once.
+/// </summary>
+public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
+{
+    private readonly RuntimeStore _store;
+    private readonly OrderPaymentWorkflow _workflow;
+    private readonly TimeProvider _time;
+    private readonly WorkSignal _work;
+    private readonly ChangeFeed _changes;
+
+    internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, WorkSignal work, ChangeFeed changes)
+    {
+        _store = store;
+        _workflow = workflow;
+        _time = time;
+        _work = work;
+        _changes = changes;
+    }
+
+    /// <inheritdoc />
+    public Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (errors.Count > 0)
+        {
+            return Task.FromResult(new StartOutcome(StartResult.Invalid, null, errors));
+        }
+
+        var now = _time.GetUtcNow();
+        using var session = StoreSession.Write(_store);
+        if (session.LoadInstance(request.OrderId.Value) is { } existing)
+        {
+            var snapshot = Snapshot(session, existing);
+            return Task.FromResult(existing.State.Request == request
+                ? new StartOutcome(StartResult.AlreadyStarted, snapshot, [])
+                : new StartOutcome(StartResult.Conflict, snapshot, [new InputRejection(
+                    RejectionReason.Conflict,
+                    $"Order {request.OrderId} already has a payment (status {existing.State.Status}) for a different request.",
+                    "orderId")]));
+        }
+
+        var step = _workflow.Start(request, now);
+        session.InsertInstance(step.State, now);
+        session.InsertActions(request.OrderId.Value, request.Provider, step.Actions, now);
+        session.AppendHistory(request.OrderId.Value, now, StoreSession.Json(request), step);
+        session.Commit();
+        _work.Set();
+        _changes.Publish();
+        return Task.FromResult(new StartOutcome(StartResult.Started, new OrderPaymentSnapshot(step.State, 1, now, 0), []));
+    }
+
+    /// <inheritdoc />
+    public Task<SignalOutcome> RaiseAsync(OrderId orderId, WorkflowInput signal, string dedupeKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dedupeKey);
+        var now = _time.GetUtcNow();
+        using var session = StoreSession.Write(_store);
+        var row = session.LoadInstance(orderId.Value);
+        if (row is null)
+        {
+            return Task.FromResult(new SignalOutcome(SignalResult.NotFound));
+        }
+
+        if (session.SignalExists(orderId.Value, dedupeKey))
+        {
+            return Task.FromResult(new SignalOutcome(SignalResult.Duplicate));
+        }
+
+        // Refuse at once what the current state refuses; the dispatcher decides again when it applies the signal.
+        var trial = _workflow.Decide(row.State, signal, now);
+        if (trial.Rejection is { } rejection)
+        {
+            return Task.FromResult(new SignalOutcome(SignalResult.Rejected, rejection));
+        }
+
+        session.InsertSignal(orderId.Value, dedupeKey, signal, now);
+        session.Commit();
+        _work.Set();
+        return Task.FromResult(new SignalOutcome(SignalResult.Accepted));
+    }
+
+    /// <inheritdoc />
+    public Task<OrderPaymentSnapshot?> GetAsync(OrderId orderId, CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(_store);
+        var row = session.LoadInstance(orderId.Value);
+        return Task.FromResult(row is null ? null : Snapshot(session, row));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OrderPaymentSnapshot>> ListAsync(PaymentStatus? status, OrderId? afterOrderId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        using var session = StoreSession.Read(_store);
+        IReadOnlyList<OrderPaymentSnapshot> page = session.ListInstances(status, afterOrderId?.Value, limit).Select(row => Snapshot(session, row)).ToList();
+        return Task.FromResult(page);
+    }
+
+    /// <summary>The provider calls of the order that have not completed (with their attempts and last error).</summary>
+    public Task<IReadOnlyList<PendingActivity>> GetPendingActivitiesAsync(OrderId orderId, CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(_store);
+        IReadOnlyList<PendingActivity> pending = session.PendingActivities(orderId.Value);
+        return Task.FromResult(pending);
+    }
+
+    /// <summary>
+    /// Waits until the order's committed state satisfies <paramref name="condition"/> (e.g. the redirect URL is known),
+    /// or <paramref name="timeout"/> passes. Wakes on commits in this process and checks the file at least every
+    /// 50 ms, so it also sees a dispatcher in another process.
+    /// </summary>
+    /// <returns>The snapshot that satisfied the condition, or null on timeout or when there is no such order.</returns>
+    public async Task<OrderPaymentSnapshot?> WaitForAsync(OrderId orderId, Func<OrderPaymentSnapshot, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (true)
+        {
+            var changed = _changes.Next;
+            var snapshot = await GetAsync(orderId, cancellationToken).ConfigureAwait(false);
+            if (snapshot is not null && condition(snapshot))
+            {
+                return snapshot;
+            }
+
+            var left = timeout - elapsed.Elapsed;
+            if (snapshot is null || left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var poll = left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50);
+            await Task.WhenAny(changed, Task.Delay(poll, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static OrderPaymentSnapshot Snapshot(StoreSession session, InstanceRow row) =>
+        new(row.State, row.Version, row.UpdatedAt, session.PendingSignalCount(row.State.OrderId.Value));
+}

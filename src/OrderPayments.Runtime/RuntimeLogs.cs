@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrderPayments.Runtime;
+
+/// <summary>The runtime's log events, with stable ids. Keys and order ids only; never secrets or bodies.</summary>
+internal static partial class RuntimeLogs
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Dispatcher {Owner} took ownership of {Database}")]
+    public static partial void LeaseTaken(ILogger logger, string owner, string database);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Dispatcher {Owner} does not own the file (another process dispatches); waiting")]
+    public static partial void LeaseHeldElsewhere(ILogger logger, string owner);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Activity {Key} of order {OrderId} failed transiently (attempt {Attempt}); retrying at {RetryAt:O}: {Error}")]
+    public static partial void ActivityRetry(ILogger logger, string key, string orderId, int attempt, DateTimeOffset retryAt, string error);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Dispatcher cycle failed; retrying")]
+    public static partial void CycleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Signal {Seq} for order {OrderId} was rejected when applied: {Reason} {Message}")]
+    public static partial void SignalRejected(ILogger logger, long seq, string orderId, string reason, string message);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Activity {Key} of order {OrderId} threw unexpectedly; retrying")]
+    public static partial void ActivityCrashed(ILogger logger, string key, string orderId, Exception exception);
+}

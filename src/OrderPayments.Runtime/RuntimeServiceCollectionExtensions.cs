@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrderPayments.Application.Payments;
+using OrderPayments.Application.Workflows;
+using OrderPayments.Domain.Workflow;
+using OrderPayments.Runtime.Dispatching;
+using OrderPayments.Runtime.Storage;
+
+namespace OrderPayments.Runtime;
+
+/// <summary>Registers the embedded runtime.</summary>
+public static class RuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the SQLite-backed workflow client (<see cref="IOrderPaymentClient"/>, <see cref="EmbeddedOrderPaymentClient"/>)
+    /// and, unless <c>Runtime:DispatcherEnabled</c> is false, the dispatcher as a hosted service. Settings come from the
+    /// <c>Runtime</c> section (<see cref="RuntimeOptions"/>) and the workflow's from <c>Workflow</c> (<see cref="WorkflowOptions"/>).
+    /// Payment providers (<see cref="IPaymentProvider"/>) are registered separately (e.g. <c>AddVipps</c>).
+    /// </summary>
+    public static IServiceCollection AddOrderPaymentsRuntime(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RuntimeOptions>()
+            .Bind(configuration.GetSection(RuntimeOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Runtime:DatabasePath is required.")
+            .Validate(o => o.MaxBatchSize is >= 1 and <= 10_000, "Runtime:MaxBatchSize must be 1 to 10000.")
+            .Validate(o => o.MaxConcurrentActivities is >= 1 and <= 1_000, "Runtime:MaxConcurrentActivities must be 1 to 1000.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromMilliseconds(300), "Runtime:LeaseDuration must be at least 300 ms.")
+            .Validate(o => o.ActivityRetryBaseDelay > TimeSpan.Zero && o.ActivityRetryBaseDelay <= o.ActivityRetryMaxDelay, "Runtime:ActivityRetryBaseDelay must be positive and at most ActivityRetryMaxDelay.")
+            .Validate(o => o.MaxQueryAttempts >= 1, "Runtime:MaxQueryAttempts must be at least 1.")
+            .Validate(o => o.ActivityTimeout > TimeSpan.Zero, "Runtime:ActivityTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection("Workflow"));
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new OrderPaymentWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value));
+        services.TryAddSingleton<RuntimeStore>();
+        services.TryAddSingleton<WorkSignal>();
+        services.TryAddSingleton<ChangeFeed>();
+        services.TryAddSingleton<RuntimeMetrics>();
+        services.TryAddSingleton<PaymentActivities>();
+        services.TryAddSingleton(sp => new EmbeddedOrderPaymentClient(
+            sp.GetRequiredService<RuntimeStore>(),
+            sp.GetRequiredService<OrderPaymentWorkflow>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<WorkSignal>(),
+            sp.GetRequiredService<ChangeFeed>()));
+        services.TryAddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<EmbeddedOrderPaymentClient>());
+        services.TryAddSingleton<RuntimeDispatcher>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.DispatcherEnabled
+            ? sp.GetRequiredService<RuntimeDispatcher>()
+            : new NoDispatcher());
+        return services;
+    }
+
+    /// <summary>Stands in for the dispatcher in a client-only process.</summary>
+    private sealed class NoDispatcher : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,279 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Serialization;
+using OrderPayments.Domain.Workflow;
+
+namespace OrderPayments.Runtime.Storage;
+
+/// <summary>
+/// One connection and, for writes, one <c>BEGIN IMMEDIATE</c> transaction: every SQL statement of the runtime.
+/// Nothing is visible to others until <see cref="Commit"/>; disposing without it rolls everything back.
+/// </summary>
+internal sealed class StoreSession : IDisposable
+{
+    private const string DispatcherLease = "dispatcher";
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction? _transaction;
+    private readonly Dictionary<string, SqliteCommand> _commands = [];
+
+    private StoreSession(RuntimeStore store, bool write)
+    {
+        _connection = store.Open();
+        _transaction = write ? _connection.BeginTransaction(deferred: false) : null;
+    }
+
+    public static StoreSession Write(RuntimeStore store) => new(store, write: true);
+
+    public static StoreSession Read(RuntimeStore store) => new(store, write: false);
+
+    public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public void Commit() => (_transaction ?? throw new InvalidOperationException("A read session has nothing to commit.")).Commit();
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _transaction?.Dispose();
+        _connection.Dispose();
+    }
+
+    // ---- Lease ----
+
+    /// <summary>Takes or renews the dispatcher lease; false when another owner holds an unexpired one.</summary>
+    public bool TryTakeLease(string owner, DateTimeOffset now, TimeSpan duration) =>
+        Execute(
+            """
+            INSERT INTO lease (name, owner, expires_at) VALUES ($name, $owner, $expires)
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+            WHERE lease.owner = excluded.owner OR lease.expires_at <= $now
+            """,
+            ("$name", DispatcherLease), ("$owner", owner), ("$expires", Ms(now + duration)), ("$now", Ms(now))) == 1;
+
+    /// <summary>Gives the lease up (on a clean stop), so another process need not wait for it to lapse.</summary>
+    public void ReleaseLease(string owner) =>
+        Execute("DELETE FROM lease WHERE name = $name AND owner = $owner", ("$name", DispatcherLease), ("$owner", owner));
+
+    // ---- Instances ----
+
+    public InstanceRow? LoadInstance(string id)
+    {
+        using var reader = Query("SELECT state, version, updated_at FROM instances WHERE id = $id", ("$id", id));
+        return reader.Read() ? new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))) : null;
+    }
+
+    public void InsertInstance(OrderPaymentState state, DateTimeOffset now) =>
+        Execute(
+            "INSERT INTO instances (id, state, status, version, wake_at, created_at, updated_at) VALUES ($id, $state, $status, 1, $wake, $now, $now)",
+            ("$id", state.OrderId.Value), ("$state", Serialize(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)));
+
+    /// <summary>Saves a new state if the row still has <paramref name="expectedVersion"/>.</summary>
+    /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
+    public void UpdateInstance(OrderPaymentState state, long expectedVersion, DateTimeOffset now)
+    {
+        var changed = Execute(
+            "UPDATE instances SET state = $state, status = $status, version = version + 1, wake_at = $wake, updated_at = $now WHERE id = $id AND version = $version",
+            ("$id", state.OrderId.Value), ("$state", Serialize(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion));
+        if (changed != 1)
+        {
+            throw new System.Data.DBConcurrencyException($"Order {state.OrderId} changed while a step was being saved.");
+        }
+    }
+
+    public List<InstanceRow> ListInstances(PaymentStatus? status, string? after, int limit)
+    {
+        using var reader = Query(
+            """
+            SELECT state, version, updated_at FROM instances
+            WHERE ($status IS NULL OR status = $status) AND ($after IS NULL OR id > $after)
+            ORDER BY id LIMIT $limit
+            """,
+            ("$status", status?.ToString()), ("$after", after), ("$limit", limit));
+        var rows = new List<InstanceRow>();
+        while (reader.Read())
+        {
+            rows.Add(new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Orders with a recorded signal not yet applied, or a wake-up that is due; oldest work first.</summary>
+    public List<string> DueInstances(DateTimeOffset now, int limit)
+    {
+        using var reader = Query(
+            """
+            SELECT instance_id FROM (
+                SELECT instance_id, MIN(seq) AS rank FROM inbox WHERE applied_at IS NULL GROUP BY instance_id
+                UNION ALL
+                SELECT id, -1 FROM instances WHERE wake_at IS NOT NULL AND wake_at <= $now)
+            GROUP BY instance_id ORDER BY MIN(rank) LIMIT $limit
+            """,
+            ("$now", Ms(now)), ("$limit", limit));
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public Dictionary<PaymentStatus, long> CountByStatus()
+    {
+        using var reader = Query("SELECT status, COUNT(*) FROM instances GROUP BY status");
+        var counts = new Dictionary<PaymentStatus, long>();
+        while (reader.Read())
+        {
+            counts[Enum.Parse<PaymentStatus>(reader.GetString(0))] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    // ---- Inbox ----
+
+    public bool SignalExists(string id, string dedupeKey)
+    {
+        using var reader = Query("SELECT 1 FROM inbox WHERE instance_id = $id AND dedupe_key = $key", ("$id", id), ("$key", dedupeKey));
+        return reader.Read();
+    }
+
+    /// <summary>Records a signal once per (order, dedupe key); false when it was recorded before.</summary>
+    public bool InsertSignal(string id, string dedupeKey, WorkflowInput input, DateTimeOffset now) =>
+        Execute(
+            "INSERT INTO inbox (instance_id, dedupe_key, input, received_at) VALUES ($id, $key, $input, $now) ON CONFLICT (instance_id, dedupe_key) DO NOTHING",
+            ("$id", id), ("$key", dedupeKey), ("$input", Serialize(input)), ("$now", Ms(now))) == 1;
+
+    public List<PendingSignal> PendingSignals(string id)
+    {
+        using var reader = Query("SELECT seq, input, received_at FROM inbox WHERE instance_id = $id AND applied_at IS NULL ORDER BY seq", ("$id", id));
+        var signals = new List<PendingSignal>();
+        while (reader.Read())
+        {
+            signals.Add(new PendingSignal(reader.GetInt64(0), Deserialize<WorkflowInput>(reader.GetString(1)), Time(reader.GetInt64(2))));
+        }
+
+        return signals;
+    }
+
+    public int PendingSignalCount(string id) =>
+        Convert.ToInt32(Scalar("SELECT COUNT(*) FROM inbox WHERE instance_id = $id AND applied_at IS NULL", ("$id", id)), CultureInfo.InvariantCulture);
+
+    public void MarkApplied(long seq, WorkflowStep step, DateTimeOffset now) =>
+        Execute(
+            "UPDATE inbox SET applied_at = $now, outcome = $outcome, rejection = $rejection WHERE seq = $seq",
+            ("$seq", seq), ("$now", Ms(now)), ("$outcome", step.Outcome.ToString()), ("$rejection", step.Rejection is null ? null : Serialize(step.Rejection)));
+
+    // ---- History ----
+
+    public void AppendHistory(string id, DateTimeOffset now, string input, WorkflowStep step) =>
+        Execute(
+            "INSERT INTO history (instance_id, at, input, outcome, rejection, actions) VALUES ($id, $now, $input, $outcome, $rejection, $actions)",
+            ("$id", id), ("$now", Ms(now)), ("$input", input), ("$outcome", step.Outcome.ToString()),
+            ("$rejection", step.Rejection is null ? null : Serialize(step.Rejection)), ("$actions", Serialize(step.Actions)));
+
+    public static string Json<T>(T value) => Serialize(value);
+
+    // ---- Outbox ----
+
+    public void InsertActions(string id, PaymentProvider provider, IEnumerable<WorkflowAction> actions, DateTimeOffset now)
+    {
+        foreach (var action in actions)
+        {
+            Execute(
+                """
+                INSERT INTO outbox (instance_id, key, provider, action, next_attempt_at, created_at) VALUES ($id, $key, $provider, $action, $now, $now)
+                ON CONFLICT (instance_id, key) DO NOTHING
+                """,
+                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Serialize(action)), ("$now", Ms(now)));
+        }
+    }
+
+    public List<DueActivity> DueActivities(DateTimeOffset now, int limit)
+    {
+        using var reader = Query(
+            "SELECT instance_id, provider, action, attempts FROM outbox WHERE completed_at IS NULL AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit",
+            ("$now", Ms(now)), ("$limit", limit));
+        var due = new List<DueActivity>();
+        while (reader.Read())
+        {
+            due.Add(new DueActivity(reader.GetString(0), Enum.Parse<PaymentProvider>(reader.GetString(1)), Deserialize<WorkflowAction>(reader.GetString(2)), reader.GetInt32(3)));
+        }
+
+        return due;
+    }
+
+    /// <summary>Marks the activity done; false when it was already done (its result was recorded before).</summary>
+    public bool CompleteActivity(string id, IdempotencyKey key, DateTimeOffset now) =>
+        Execute("UPDATE outbox SET completed_at = $now WHERE instance_id = $id AND key = $key AND completed_at IS NULL", ("$id", id), ("$key", key.Value), ("$now", Ms(now))) == 1;
+
+    public void RescheduleActivity(string id, IdempotencyKey key, DateTimeOffset next, string error) =>
+        Execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $next, last_error = $error WHERE instance_id = $id AND key = $key AND completed_at IS NULL",
+            ("$id", id), ("$key", key.Value), ("$next", Ms(next)), ("$error", error));
+
+    public List<PendingActivity> PendingActivities(string id)
+    {
+        using var reader = Query("SELECT action, attempts, next_attempt_at, last_error FROM outbox WHERE instance_id = $id AND completed_at IS NULL ORDER BY created_at", ("$id", id));
+        var pending = new List<PendingActivity>();
+        while (reader.Read())
+        {
+            pending.Add(new PendingActivity(Deserialize<WorkflowAction>(reader.GetString(0)), reader.GetInt32(1), Time(reader.GetInt64(2)), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return pending;
+    }
+
+    /// <summary>The earliest wake-up or activity retry; null when nothing is scheduled.</summary>
+    public DateTimeOffset? NextDue()
+    {
+        var value = Scalar("SELECT MIN(t) FROM (SELECT MIN(wake_at) AS t FROM instances WHERE wake_at IS NOT NULL UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL)");
+        return value is long ms ? Time(ms) : null;
+    }
+
+    // ---- Plumbing ----
+
+    private static long? WakeMs(OrderPaymentState state) => state.WakeAt is { } wake ? Ms(wake) : null;
+
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, OrderPaymentsJson.Options);
+
+    private static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, OrderPaymentsJson.Options) ?? throw new JsonException($"Stored {typeof(T).Name} is null.");
+
+    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = _transaction;
+            foreach (var (name, _) in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _commands[sql] = command;
+        }
+
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters[name].Value = value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    private int Execute(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteNonQuery();
+
+    private object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteScalar();
+
+    private SqliteDataReader Query(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteReader();
+}
