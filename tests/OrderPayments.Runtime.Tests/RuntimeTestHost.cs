@@ -20,7 +20,7 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
     private readonly bool _ownsFile;
     private bool _started;
 
-    public RuntimeTestHost(FakePaymentProvider? provider = null, string? databasePath = null, bool dispatcher = true, ManualTimeProvider? time = null, Dictionary<string, string?>? settings = null)
+    public RuntimeTestHost(FakePaymentProvider? provider = null, string? databasePath = null, bool dispatcher = true, ManualTimeProvider? time = null, Dictionary<string, string?>? settings = null, bool systemClock = false)
     {
         _ownsFile = databasePath is null;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"orderpayments-test-{Environment.ProcessId}-{Interlocked.Increment(ref _count)}-{Environment.TickCount64}.db");
@@ -38,7 +38,7 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton(systemClock ? TimeProvider.System : Time);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<IPaymentProvider>(Provider);
