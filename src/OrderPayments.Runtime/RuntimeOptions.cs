@@ -36,6 +36,12 @@ public sealed class RuntimeOptions
     /// </summary>
     public int MaxQueryAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// How often an idle dispatcher looks for work written by other processes on the same file (default 1 s, wall
+    /// clock). Work from this process wakes it at once; this is only the fallback for other writers.
+    /// </summary>
+    public TimeSpan ExternalWorkPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long one provider call may take before it is abandoned and retried (default 2 min).</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

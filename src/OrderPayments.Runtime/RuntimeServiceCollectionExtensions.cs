@@ -31,6 +31,7 @@ public static class RuntimeServiceCollectionExtensions
             .Validate(o => o.ActivityRetryBaseDelay > TimeSpan.Zero && o.ActivityRetryBaseDelay <= o.ActivityRetryMaxDelay, "Runtime:ActivityRetryBaseDelay must be positive and at most ActivityRetryMaxDelay.")
             .Validate(o => o.MaxQueryAttempts >= 1, "Runtime:MaxQueryAttempts must be at least 1.")
             .Validate(o => o.ActivityTimeout > TimeSpan.Zero, "Runtime:ActivityTimeout must be positive.")
+            .Validate(o => o.ExternalWorkPollInterval >= TimeSpan.FromMilliseconds(10), "Runtime:ExternalWorkPollInterval must be at least 10 ms.")
             .ValidateOnStart();
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection("Workflow"));
         services.AddMetrics();

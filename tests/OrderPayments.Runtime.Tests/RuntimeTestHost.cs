@@ -31,6 +31,7 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
             ["Runtime:DatabasePath"] = DatabasePath,
             ["Runtime:DispatcherEnabled"] = dispatcher.ToString(),
             ["Runtime:LeaseDuration"] = "00:00:02",
+            ["Runtime:ExternalWorkPollInterval"] = "00:00:00.050",
         };
         foreach (var (key, value) in settings ?? [])
         {
@@ -86,6 +87,21 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         }
 
         return snapshot;
+    }
+
+    /// <summary>Polls a condition (at most 10 s of real time).</summary>
+    public static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (elapsed.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}.");
+            }
+
+            await Task.Delay(10);
+        }
     }
 
     public Task<OrderPaymentSnapshot> WaitForStatus(string orderId, PaymentStatus status) =>

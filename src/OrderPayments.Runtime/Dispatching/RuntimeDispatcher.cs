@@ -19,8 +19,6 @@ namespace OrderPayments.Runtime.Dispatching;
 /// </summary>
 internal sealed class RuntimeDispatcher : BackgroundService
 {
-    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(1);
-
     private readonly RuntimeStore _store;
     private readonly OrderPaymentWorkflow _workflow;
     private readonly PaymentActivities _activities;
@@ -77,7 +75,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 var batch = RunBatch(now);
                 if (!batch.Owner)
                 {
-                    await _work.WaitAsync(_options.LeaseDuration / 3, _time, stoppingToken).ConfigureAwait(false);
+                    await _work.WaitAsync(_options.LeaseDuration / 3, _time, _options.ExternalWorkPollInterval, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -87,7 +85,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                     continue;
                 }
 
-                await _work.WaitAsync(IdleFor(now, batch.NextDue), _time, stoppingToken).ConfigureAwait(false);
+                await _work.WaitAsync(IdleFor(now, batch.NextDue), _time, _options.ExternalWorkPollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -121,8 +119,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
     private TimeSpan IdleFor(DateTimeOffset now, DateTimeOffset? nextDue)
     {
-        var renew = _options.LeaseDuration / 3;
-        var idle = renew < MaxIdle ? renew : MaxIdle;
+        var idle = _options.LeaseDuration / 3;
         if (nextDue is { } due)
         {
             var until = due - now;

@@ -17,21 +17,25 @@ internal sealed class WorkSignal : IDisposable
         }
     }
 
-    /// <summary>Waits until <see cref="Set"/> or until <paramref name="timeout"/> passes on <paramref name="time"/>'s clock.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until <see cref="Set"/>, until <paramref name="timeout"/> passes on <paramref name="time"/>'s clock (the next
+    /// wake-up or retry), or until <paramref name="poll"/> passes on the wall clock (work other processes may have written).
+    /// </summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, TimeSpan poll, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signalled = _semaphore.WaitAsync(stop.Token);
-        var elapsed = Task.Delay(timeout, time, stop.Token);
-        await Task.WhenAny(signalled, elapsed).ConfigureAwait(false);
+        var due = Task.Delay(timeout, time, stop.Token);
+        var polled = Task.Delay(poll, TimeProvider.System, stop.Token);
+        await Task.WhenAny(signalled, due, polled).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(signalled, elapsed).ConfigureAwait(false);
+            await Task.WhenAll(signalled, due, polled).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The loser of the race was cancelled.
+            // The losers of the race were cancelled.
         }
 
         cancellationToken.ThrowIfCancellationRequested();
