@@ -108,6 +108,21 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         return Task.FromResult(page);
     }
 
+    /// <summary>How many orders are in each status (for operators and dashboards; one cheap query).</summary>
+    public Task<IReadOnlyDictionary<PaymentStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(_store);
+        IReadOnlyDictionary<PaymentStatus, long> counts = session.CountByStatus();
+        return Task.FromResult(counts);
+    }
+
+    /// <summary>How many recorded signals have not been applied yet, across all orders.</summary>
+    public Task<long> CountPendingSignalsAsync(CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(_store);
+        return Task.FromResult(session.PendingSignalTotal());
+    }
+
     /// <summary>The provider calls of the order that have not completed (with their attempts and last error).</summary>
     public Task<IReadOnlyList<PendingActivity>> GetPendingActivitiesAsync(OrderId orderId, CancellationToken cancellationToken)
     {

@@ -167,6 +167,8 @@ internal sealed class StoreSession : IDisposable
     public int PendingSignalCount(string id) =>
         Convert.ToInt32(Scalar("SELECT COUNT(*) FROM inbox WHERE instance_id = $id AND applied_at IS NULL", ("$id", id)), CultureInfo.InvariantCulture);
 
+    public long PendingSignalTotal() => (long)Scalar("SELECT COUNT(*) FROM inbox WHERE applied_at IS NULL")!;
+
     public void MarkApplied(long seq, WorkflowStep step, DateTimeOffset now) =>
         Execute(
             "UPDATE inbox SET applied_at = $now, outcome = $outcome, rejection = $rejection WHERE seq = $seq",
