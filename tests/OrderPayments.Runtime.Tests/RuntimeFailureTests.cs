@@ -70,7 +70,7 @@ public sealed class RuntimeFailureTests
         provider.FailTransiently(ActionKind.Query, 5);
 
         await host.Client.RaiseAsync(Order, new ProviderNotified(created.State.Reference), "webhook-1", CancellationToken.None);
-        await host.WaitFor("order-1", s => provider.CallsFor(ActionKind.Query) == 1, "first query");
+        await RuntimeTestHost.Eventually(async () => (await Pending(host)).Attempts == 1, "first query failure recorded");
         host.Time.Advance(TimeSpan.FromSeconds(1));
         var snapshot = await host.WaitFor("order-1", s => s.State.NeedsAttention, "query given up");
 
