@@ -22,8 +22,12 @@ public sealed class RuntimeMetrics : IDisposable
         ActivityDuration = _meter.CreateHistogram<double>("orderpayments.runtime.activity_duration", "ms", "Duration of one provider call");
         DispatcherLag = _meter.CreateHistogram<double>("orderpayments.runtime.dispatcher_lag", "ms", "Time from a signal being recorded to it being applied");
         BatchSize = _meter.CreateHistogram<long>("orderpayments.runtime.batch_size", description: "Steps committed per transaction");
+        Cycles = _meter.CreateCounter<long>("orderpayments.runtime.dispatcher_cycles", description: "Dispatcher transactions, busy or idle (an idle dispatcher should make few)");
         _meter.CreateObservableGauge("orderpayments.runtime.instances", ObserveInstances, description: "Orders by status");
     }
+
+    /// <summary>The meter (to tell this runtime's measurements from another's in the same process).</summary>
+    public Meter Meter => _meter;
 
     internal Counter<long> Steps { get; }
 
@@ -36,6 +40,8 @@ public sealed class RuntimeMetrics : IDisposable
     internal Histogram<double> DispatcherLag { get; }
 
     internal Histogram<long> BatchSize { get; }
+
+    internal Counter<long> Cycles { get; }
 
     internal void SetInstancesByStatus(IReadOnlyDictionary<PaymentStatus, long> counts) => _byStatus = counts;
 

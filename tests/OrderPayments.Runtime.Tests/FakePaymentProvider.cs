@@ -27,6 +27,12 @@ internal sealed class FakePaymentProvider : IPaymentProvider
     /// <summary>Authorize every payment as soon as it is created.</summary>
     public bool AutoAuthorize { get; set; }
 
+    /// <summary>Captures wait for this before answering (to hold a call in flight).</summary>
+    public Task CaptureGate { get; set; } = Task.CompletedTask;
+
+    /// <summary>Completes when a capture call has reached the provider.</summary>
+    public TaskCompletionSource CaptureStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void FailTransiently(ActionKind kind, int times) => _transientFailuresLeft[kind] = times;
 
     public void Refuse(ActionKind kind, string code) => _refusals[kind] = code;
@@ -60,8 +66,12 @@ internal sealed class FakePaymentProvider : IPaymentProvider
         return Fail<PaymentObservation>(query) ?? Task.FromResult(Payment(reference));
     }
 
-    public Task<PaymentObservation> CaptureAsync(CapturePayment action, CancellationToken cancellationToken) =>
-        Run(action, () => Change(action.Reference, a => a with { Captured = a.Captured + action.Amount }));
+    public async Task<PaymentObservation> CaptureAsync(CapturePayment action, CancellationToken cancellationToken)
+    {
+        CaptureStarted.TrySetResult();
+        await CaptureGate.WaitAsync(cancellationToken);
+        return await Run(action, () => Change(action.Reference, a => a with { Captured = a.Captured + action.Amount }));
+    }
 
     public Task<PaymentObservation> CancelAsync(CancelPayment action, CancellationToken cancellationToken) =>
         Run(action, () =>

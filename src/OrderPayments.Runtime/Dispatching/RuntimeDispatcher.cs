@@ -94,7 +94,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 RuntimeLogs.CycleFailed(_logger, e);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stoppingToken).ConfigureAwait(false);
+                // An I/O back-off, on the wall clock: the workflow's clock may stand still (tests) or jump.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -133,6 +134,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private BatchResult RunBatch(DateTimeOffset now)
     {
         var completions = new List<ActivityCompletion>();
+        _metrics.Cycles.Add(1);
         try
         {
             using var session = StoreSession.Write(_store);
@@ -163,7 +165,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
             var due = session.DueInstances(now, _options.MaxBatchSize);
             var steps = due.Sum(id => Step(session, id, now));
-            var nextDue = session.NextDue();
+            var nextDue = session.NextDue(now);
             var counts = steps > 0 && ++_batches % 64 == 1 ? session.CountByStatus() : null;
             session.Commit();
 

@@ -234,10 +234,19 @@ internal sealed class StoreSession : IDisposable
         return pending;
     }
 
-    /// <summary>The earliest wake-up or activity retry; null when nothing is scheduled.</summary>
-    public DateTimeOffset? NextDue()
+    /// <summary>
+    /// The earliest wake-up or activity retry after <paramref name="now"/>; null when nothing is scheduled. Activities
+    /// due already are running or waiting for a slot, and their completion wakes the dispatcher by itself.
+    /// </summary>
+    public DateTimeOffset? NextDue(DateTimeOffset now)
     {
-        var value = Scalar("SELECT MIN(t) FROM (SELECT MIN(wake_at) AS t FROM instances WHERE wake_at IS NOT NULL UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL)");
+        var value = Scalar(
+            """
+            SELECT MIN(t) FROM (
+                SELECT MIN(wake_at) AS t FROM instances WHERE wake_at > $now
+                UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL AND next_attempt_at > $now)
+            """,
+            ("$now", Ms(now)));
         return value is long ms ? Time(ms) : null;
     }
 
