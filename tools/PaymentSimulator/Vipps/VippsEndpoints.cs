@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PaymentSimulator.Vipps;
+
+/// <summary>The Vipps routes, relative to the simulator's base path: token, ePayment, landing page and control API.</summary>
+internal static class VippsEndpoints
+{
+    private const string Payments = "/epayment/v1/payments";
+
+    public static void Map(IEndpointRouteBuilder app, SimulatorOptions options, bool controlApi)
+    {
+        var root = app.MapGroup(options.BasePath);
+
+        root.MapPost("/accesstoken/get", (HttpRequest request, VippsSimulator simulator) =>
+            Write(simulator.IssueToken(Header(request, "client_id"), Header(request, "client_secret"), Header(request, "Ocp-Apim-Subscription-Key"))));
+
+        var api = root.MapGroup("").AddEndpointFilter(async (context, next) =>
+        {
+            var request = context.HttpContext.Request;
+            var simulator = context.HttpContext.RequestServices.GetRequiredService<VippsSimulator>();
+            return simulator.Authenticate(Header(request, "Authorization"), Header(request, "Ocp-Apim-Subscription-Key"), Header(request, "Merchant-Serial-Number")) is { } refused
+                ? Write(refused)
+                : await next(context);
+        });
+
+        api.MapPost(Payments, async (HttpRequest request, VippsSimulator simulator) =>
+            Write(simulator.Create(Header(request, "Idempotency-Key"), await Body(request), LandingBase(request, options))));
+        api.MapGet($"{Payments}/{{reference}}", (string reference, VippsSimulator simulator) => Write(simulator.Get(reference)));
+        api.MapGet($"{Payments}/{{reference}}/events", (string reference, VippsSimulator simulator) => Write(simulator.Events(reference)));
+        api.MapPost($"{Payments}/{{reference}}/capture", async (string reference, HttpRequest request, VippsSimulator simulator) =>
+            Write(simulator.Capture(reference, Header(request, "Idempotency-Key"), await Body(request))));
+        api.MapPost($"{Payments}/{{reference}}/cancel", async (string reference, HttpRequest request, VippsSimulator simulator) =>
+            Write(simulator.Cancel(reference, Header(request, "Idempotency-Key"), await Body(request))));
+        api.MapPost($"{Payments}/{{reference}}/refund", async (string reference, HttpRequest request, VippsSimulator simulator) =>
+            Write(simulator.Refund(reference, Header(request, "Idempotency-Key"), await Body(request))));
+        api.MapPost("/epayment/v1/test/payments/{reference}/approve", (string reference, VippsSimulator simulator) =>
+        {
+            var approved = simulator.Approve(reference);
+            return Write(approved.IsSuccess ? SimResponse.Json(200, null) : approved);
+        });
+
+        root.MapGet("/landing/{reference}", (string reference, string? token, VippsSimulator simulator) =>
+            simulator.Landing(reference, token) is { } page ? Results.Content(LandingPage(options, reference, token!, page), "text/html; charset=utf-8") : Results.NotFound());
+        root.MapPost("/landing/{reference}/{decision:regex(^(approve|reject)$)}", (string reference, string decision, string? token, VippsSimulator simulator) =>
+        {
+            if (simulator.Landing(reference, token) is not { } page)
+            {
+                return Results.NotFound();
+            }
+
+            var outcome = decision == "approve" ? simulator.Approve(reference) : simulator.End(reference, "ABORTED");
+            return page.ReturnUrl is { } back && outcome.IsSuccess
+                ? Results.Redirect(back)
+                : Results.Content(ResultPage(outcome), "text/html; charset=utf-8", statusCode: outcome.IsSuccess ? 200 : outcome.Status);
+        });
+
+        if (!controlApi)
+        {
+            return;
+        }
+
+        var control = root.MapGroup("/control");
+        control.MapPost("/payments/{reference}/approve", (string reference, VippsSimulator simulator) => Write(simulator.Approve(reference)));
+        control.MapPost("/payments/{reference}/reject", (string reference, VippsSimulator simulator) => Write(simulator.End(reference, "ABORTED")));
+        control.MapPost("/payments/{reference}/expire", (string reference, VippsSimulator simulator) => Write(simulator.End(reference, "EXPIRED")));
+        control.MapPost("/clock/advance", async (HttpRequest request, SimulatorClock clock) =>
+        {
+            var seconds = (await Body(request))?["seconds"] is JsonValue value && value.TryGetValue<double>(out var s) && s >= 0 ? s : -1;
+            if (seconds < 0)
+            {
+                return Write(SimResponse.Problem(400, "Bad Request", "Send { \"seconds\": n } with n ≥ 0.", field: "seconds"));
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(seconds));
+            return Write(SimResponse.Json(200, new JsonObject { ["now"] = clock.GetUtcNow().ToString("O") }));
+        });
+        control.MapGet("/stats", (VippsSimulator simulator) => Write(SimResponse.Json(200, simulator.Stats.ToJson())));
+    }
+
+    private static string? Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
+
+    private static async Task<JsonNode?> Body(HttpRequest request)
+    {
+        try
+        {
+            return request.ContentLength is 0 ? null : await JsonNode.ParseAsync(request.Body);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create("not json");
+        }
+    }
+
+    private static string LandingBase(HttpRequest request, SimulatorOptions options) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}{options.BasePath}";
+
+    private static IResult Write(SimResponse response) =>
+        response.Body is null
+            ? Results.StatusCode(response.Status)
+            : Results.Content(response.Body.ToJsonString(), response.ContentType, Encoding.UTF8, response.Status);
+
+    private static string LandingPage(SimulatorOptions options, string reference, string token, (string Merchant, string Amount, string? Description, string State, string? ReturnUrl) page)
+    {
+        string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+        var action = $"{options.BasePath}/landing/{WebUtility.UrlEncode(reference)}";
+        var query = $"?token={WebUtility.UrlEncode(token)}";
+        var buttons = page.State == "CREATED"
+            ? $"""
+               <form method="post" action="{action}/approve{query}"><button id="approve" type="submit">Approve</button></form>
+               <form method="post" action="{action}/reject{query}"><button id="reject" type="submit">Reject</button></form>
+               """
+            : $"<p id=\"state\">This payment is {E(page.State)}.</p>";
+        return $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Pay {{E(page.Amount)}} to {{E(page.Merchant)}}</title>
+            <style>body{font-family:sans-serif;max-width:26rem;margin:3rem auto;text-align:center}button{font-size:1.2rem;margin:.5rem;padding:.6rem 2rem}</style></head>
+            <body><p>Vipps payment simulator</p><h1 id="merchant">{{E(page.Merchant)}}</h1><h2 id="amount">{{E(page.Amount)}}</h2><p id="description">{{E(page.Description)}}</p>
+            {{buttons}}</body></html>
+            """;
+    }
+
+    private static string ResultPage(SimResponse outcome) =>
+        $"<!doctype html><html lang=\"en\"><body><p id=\"result\">{WebUtility.HtmlEncode(outcome.Body?["detail"]?.ToString() ?? outcome.Body?["state"]?.ToString() ?? "Done")}</p></body></html>";
+}
