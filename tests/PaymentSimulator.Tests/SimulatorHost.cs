@@ -56,11 +56,12 @@ internal sealed class SimulatorHost : IAsyncDisposable
     public T Client<T>()
         where T : notnull => _client.GetRequiredService<T>();
 
-    public static async Task<SimulatorHost> StartAsync()
+    public static async Task<SimulatorHost> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var time = new ManualTimeProvider(Start);
         var app = SimulatorApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], builder =>
         {
+            builder.Configuration.AddInMemoryCollection(settings ?? []);
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<TimeProvider>(time);
         });

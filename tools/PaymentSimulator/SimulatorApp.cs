@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using PaymentSimulator.Faults;
 using PaymentSimulator.Vipps;
+using PaymentSimulator.Webhooks;
 
 namespace PaymentSimulator;
 
@@ -13,7 +15,11 @@ public static class SimulatorApp
         builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.SectionName));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new SimulatorClock(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<WebhookHub>();
         builder.Services.AddSingleton<VippsSimulator>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
         configure?.Invoke(builder);
 
         var app = builder.Build();

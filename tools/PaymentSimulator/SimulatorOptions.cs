@@ -30,6 +30,12 @@ public sealed class SimulatorOptions
     /// <summary>How long an access token lives (default 1 hour, as Vipps' test environment).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Webhook delivery attempts before an event is dropped (default 12; Vipps retries for 7 days).</summary>
+    public int WebhookMaxAttempts { get; set; } = 12;
+
+    /// <summary>Faults to inject from the start (see <see cref="Faults.FaultSettings"/>); off by default.</summary>
+    public Faults.FaultSettings Faults { get; set; } = new();
+
     /// <summary>Whether the control API (approve, reject, expire, clock, stats) is served. On in Development.</summary>
     public bool? ControlApi { get; set; }
 }

@@ -5,6 +5,9 @@ namespace PaymentSimulator.Vipps;
 /// <summary>What the simulator answers: a status and a JSON body (problem+json for errors).</summary>
 internal sealed record SimResponse(int Status, JsonNode? Body, string ContentType = "application/json")
 {
+    /// <summary>A <c>Retry-After</c> header to send, in seconds.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public static SimResponse Json(int status, JsonNode? body) => new(status, body);

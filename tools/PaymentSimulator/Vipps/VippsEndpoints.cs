@@ -1,7 +1,8 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PaymentSimulator.Faults;
+using PaymentSimulator.Webhooks;
 
 namespace PaymentSimulator.Vipps;
 
@@ -10,6 +11,14 @@ internal static class VippsEndpoints
 {
     private const string Payments = "/epayment/v1/payments";
 
+    private static readonly JsonSerializerOptions FaultJson = new(JsonSerializerDefaults.Web);
+
+    private static readonly HashSet<string> WebhookEventTypes =
+    [
+        "epayments.payment.created.v1", "epayments.payment.aborted.v1", "epayments.payment.expired.v1", "epayments.payment.cancelled.v1",
+        "epayments.payment.captured.v1", "epayments.payment.refunded.v1", "epayments.payment.authorized.v1", "epayments.payment.terminated.v1",
+    ];
+
     public static void Map(IEndpointRouteBuilder app, SimulatorOptions options, bool controlApi)
     {
         var root = app.MapGroup(options.BasePath);
@@ -17,7 +26,7 @@ internal static class VippsEndpoints
         root.MapPost("/accesstoken/get", (HttpRequest request, VippsSimulator simulator) =>
             Write(simulator.IssueToken(Header(request, "client_id"), Header(request, "client_secret"), Header(request, "Ocp-Apim-Subscription-Key"))));
 
-        var api = root.MapGroup("").AddEndpointFilter(async (context, next) =>
+        var authenticated = root.MapGroup("").AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
             var simulator = context.HttpContext.RequestServices.GetRequiredService<VippsSimulator>();
@@ -25,6 +34,65 @@ internal static class VippsEndpoints
                 ? Write(refused)
                 : await next(context);
         });
+
+        // ePayment calls go through the fault injector: 429 bursts and 5xx replace the call, latency delays it,
+        // and a dropped connection after a successful mutation hides that it was applied.
+        var api = authenticated.MapGroup("").AddEndpointFilter(async (context, next) =>
+        {
+            var faults = context.HttpContext.RequestServices.GetRequiredService<VippsSimulator>().Faults;
+            if (faults.BeforeCall() is { } injected)
+            {
+                return Write(injected);
+            }
+
+            var latency = faults.Latency();
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, context.HttpContext.RequestAborted);
+            }
+
+            var result = await next(context);
+            if (HttpMethods.IsPost(context.HttpContext.Request.Method)
+                && result is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 }
+                && faults.DropAfterApply())
+            {
+                context.HttpContext.Abort();
+                return Results.Empty;
+            }
+
+            return result;
+        });
+
+        authenticated.MapPost("/webhooks/v1/webhooks", async (HttpRequest request, WebhookHub hub) =>
+        {
+            var body = await Body(request);
+            var url = body?["url"] is JsonValue u && u.TryGetValue<string>(out var text) && Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" ? parsed : null;
+            var events = body?["events"] is JsonArray list ? list.Select(e => e?.GetValue<string>() ?? "").ToList() : [];
+            if (url is null)
+            {
+                return Write(SimResponse.Problem(400, "Bad Request", "url must be an absolute https (or, here, http) URL.", field: "url"));
+            }
+
+            if (events.Count == 0 || events.Any(e => !WebhookEventTypes.Contains(e)))
+            {
+                return Write(SimResponse.Problem(400, "Bad Request", "events must list epayments.payment.*.v1 event types.", field: "events"));
+            }
+
+            var registration = hub.Register(url, events);
+            return Write(SimResponse.Json(201, new JsonObject { ["id"] = registration.Id.ToString(), ["secret"] = registration.Secret }));
+        });
+        authenticated.MapGet("/webhooks/v1/webhooks", (WebhookHub hub) =>
+            Write(SimResponse.Json(200, new JsonObject
+            {
+                ["webhooks"] = new JsonArray(hub.List().Select(r => (JsonNode)new JsonObject
+                {
+                    ["id"] = r.Id.ToString(),
+                    ["url"] = r.Url.AbsoluteUri,
+                    ["events"] = new JsonArray(r.Events.Select(e => (JsonNode)JsonValue.Create(e)).ToArray()),
+                }).ToArray()),
+            })));
+        authenticated.MapDelete("/webhooks/v1/webhooks/{id:guid}", (Guid id, WebhookHub hub) =>
+            hub.Delete(id) ? Results.NoContent() : Write(SimResponse.Problem(404, "Not Found", $"No webhook {id}.")));
 
         api.MapPost(Payments, async (HttpRequest request, VippsSimulator simulator) =>
             Write(simulator.Create(Header(request, "Idempotency-Key"), await Body(request), LandingBase(request, options))));
@@ -77,7 +145,21 @@ internal static class VippsEndpoints
             clock.Advance(TimeSpan.FromSeconds(seconds));
             return Write(SimResponse.Json(200, new JsonObject { ["now"] = clock.GetUtcNow().ToString("O") }));
         });
-        control.MapGet("/stats", (VippsSimulator simulator) => Write(SimResponse.Json(200, simulator.Stats.ToJson())));
+        control.MapGet("/stats", (VippsSimulator simulator) => Write(SimResponse.Json(200, simulator.Stats.ToJson(simulator.Faults.ToJson()))));
+        control.MapPost("/faults", async (HttpRequest request, VippsSimulator simulator) =>
+        {
+            try
+            {
+                var settings = await JsonSerializer.DeserializeAsync<FaultSettings>(request.Body, FaultJson) ?? new FaultSettings();
+                simulator.Faults.Replace(settings);
+                return Results.Json(settings, FaultJson);
+            }
+            catch (JsonException e)
+            {
+                return Write(SimResponse.Problem(400, "Bad Request", $"Not fault settings: {e.Message}"));
+            }
+        });
+        control.MapGet("/faults", (VippsSimulator simulator) => Results.Json(simulator.Faults.Settings, FaultJson));
     }
 
     private static string? Header(HttpRequest request, string name) =>
@@ -98,10 +180,8 @@ internal static class VippsEndpoints
     private static string LandingBase(HttpRequest request, SimulatorOptions options) =>
         $"{request.Scheme}://{request.Host}{request.PathBase}{options.BasePath}";
 
-    private static IResult Write(SimResponse response) =>
-        response.Body is null
-            ? Results.StatusCode(response.Status)
-            : Results.Content(response.Body.ToJsonString(), response.ContentType, Encoding.UTF8, response.Status);
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Routes mix this result with Results.* in one expression.")]
+    private static IResult Write(SimResponse response) => new SimHttpResult(response);
 
     private static string LandingPage(SimulatorOptions options, string reference, string token, (string Merchant, string Amount, string? Description, string State, string? ReturnUrl) page)
     {

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using PaymentSimulator.Faults;
+using PaymentSimulator.Webhooks;
 
 namespace PaymentSimulator.Vipps;
 
@@ -34,13 +36,19 @@ internal sealed partial class VippsSimulator
     private readonly TimeProvider _time;
     private long _sequence;
 
-    public VippsSimulator(IOptions<SimulatorOptions> options, SimulatorClock time)
+    private readonly WebhookHub _webhooks;
+
+    public VippsSimulator(IOptions<SimulatorOptions> options, SimulatorClock time, WebhookHub webhooks, FaultInjector faults)
     {
         _options = options.Value;
         _time = time;
+        _webhooks = webhooks;
+        Faults = faults;
     }
 
     public SimulatorStats Stats { get; } = new();
+
+    public FaultInjector Faults { get; }
 
     // ---- Access token ----
 
@@ -558,6 +566,7 @@ internal sealed partial class VippsSimulator
         }
 
         payment.Events.Add(entry);
+        _webhooks.Publish(_options.MerchantSerialNumber, payment.Reference, entry);
     }
 
     private string NextId(string prefix) => $"{prefix}-{Interlocked.Increment(ref _sequence):D10}";
