@@ -246,6 +246,32 @@ public sealed class EPaymentSimulatorTests
     }
 
     [Fact]
+    public async Task MagicRefundAmount123_IsRefusedAndNothingIsRefunded()
+    {
+        await using var sim = await SimulatorHost.StartAsync();
+        var reference = PaymentReference.Parse("order-42-1");
+        await sim.EPayment.CreatePaymentAsync(Create("order-42-1"), Key("c-1"), CancellationToken.None);
+        await sim.Control("payments/order-42-1/approve");
+        await sim.EPayment.CaptureAsync(reference, Nok1000, Key("cap-1"), CancellationToken.None);
+
+        var error = await Should.ThrowAsync<VippsApiException>(() => sim.EPayment.RefundAsync(reference, new Money(123, Currency.NOK), Key("ref-1"), CancellationToken.None));
+
+        error.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await sim.EPayment.GetPaymentAsync(reference, CancellationToken.None)).Aggregate.RefundedAmount.Value.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ControlExpire_MakesThePaymentExpiredAtOnce()
+    {
+        await using var sim = await SimulatorHost.StartAsync();
+        await sim.EPayment.CreatePaymentAsync(Create("order-42-1"), Key("c-1"), CancellationToken.None);
+
+        await sim.Control("payments/order-42-1/expire");
+
+        (await sim.EPayment.GetPaymentAsync(PaymentReference.Parse("order-42-1"), CancellationToken.None)).State.ShouldBe(VippsPaymentState.Expired);
+    }
+
+    [Fact]
     public async Task ControlReject_MakesThePaymentAborted()
     {
         await using var sim = await SimulatorHost.StartAsync();

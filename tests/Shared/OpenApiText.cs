@@ -38,6 +38,23 @@ internal sealed class OpenApiText
         return ListAfter(block.Skip(start).ToList(), "          enum:", 12);
     }
 
+    /// <summary>The declared <c>type</c> of a property (string, integer, boolean, number, array, object), or null when it is a <c>$ref</c>.</summary>
+    public string? Type(string schema, string property)
+    {
+        var block = Block(schema);
+        var start = block.FindIndex(l => l == $"        {property}:");
+        if (start < 0)
+        {
+            return null;
+        }
+
+        return block.Skip(start + 1)
+            .TakeWhile(l => l.Trim().Length == 0 || Indent(l) >= 10)
+            .Where(l => Indent(l) == 10 && l.TrimStart().StartsWith("type:", StringComparison.Ordinal))
+            .Select(l => l.Trim()["type:".Length..].Trim())
+            .FirstOrDefault();
+    }
+
     private List<string> Block(string schema)
     {
         var start = Array.IndexOf(_lines, $"    {schema}:");
