@@ -141,4 +141,42 @@ public sealed class ProtocolSimulatorTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Theory]
+    [InlineData("epayment/v1/payments", "{not json")]
+    [InlineData("epayment/v1/payments", "[1,2]")]
+    [InlineData("epayment/v1/payments", "{\"reference\":12345678,\"amount\":{\"currency\":\"NOK\",\"value\":1000}}")]
+    [InlineData("epayment/v1/payments/order-42-1/capture", "{not json")]
+    [InlineData("epayment/v1/payments/order-42-1/capture", "{\"modificationAmount\":\"lots\"}")]
+    [InlineData("epayment/v1/payments/order-42-1/refund", "[]")]
+    [InlineData("epayment/v1/payments/order-42-1/cancel", "{\"cancelTransactionOnly\":\"yes\"}")]
+    public async Task MalformedBody_Is400AndChangesNothing(string path, string body)
+    {
+        await using var sim = await SimulatorHost.StartAsync();
+        await sim.SendAsync(HttpMethod.Post, "epayment/v1/payments", SimulatorHost.CreateBody("order-42-1"), "c-1");
+        await sim.Control("payments/order-42-1/approve");
+
+        var (status, problem) = await sim.SendAsync(HttpMethod.Post, path, body, "bad-1");
+        var (_, payment) = await sim.SendAsync(HttpMethod.Get, "epayment/v1/payments/order-42-1");
+
+        status.ShouldBe(400);
+        problem!["title"].ShouldNotBeNull();
+        payment!["state"]!.GetValue<string>().ShouldBe("AUTHORIZED");
+        payment["aggregate"]!["capturedAmount"]!["value"]!.GetValue<long>().ShouldBe(0);
+        payment["aggregate"]!["cancelledAmount"]!["value"]!.GetValue<long>().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("control/clock/advance", "{not json")]
+    [InlineData("control/clock/advance", "{\"seconds\":-5}")]
+    [InlineData("webhooks/v1/webhooks", "[\"https://x.example\"]")]
+    [InlineData("webhooks/v1/webhooks", "{\"url\":\"https://x.example\",\"events\":[\"not.an.event\"]}")]
+    public async Task MalformedControlOrWebhookBody_Is400(string path, string body)
+    {
+        await using var sim = await SimulatorHost.StartAsync();
+
+        var (status, _) = await sim.SendAsync(HttpMethod.Post, path, body);
+
+        status.ShouldBe(400);
+    }
 }

@@ -65,7 +65,7 @@ internal static class VippsEndpoints
 
         authenticated.MapPost("/webhooks/v1/webhooks", async (HttpRequest request, WebhookHub hub) =>
         {
-            var body = await Body(request);
+            var body = await Body(request) as JsonObject;
             var url = body?["url"] is JsonValue u && u.TryGetValue<string>(out var text) && Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" ? parsed : null;
             var events = body?["events"] is JsonArray list ? list.Select(e => e?.GetValue<string>() ?? "").ToList() : [];
             if (url is null)
@@ -136,7 +136,7 @@ internal static class VippsEndpoints
         control.MapPost("/payments/{reference}/expire", (string reference, VippsSimulator simulator) => Write(simulator.End(reference, "EXPIRED")));
         control.MapPost("/clock/advance", async (HttpRequest request, SimulatorClock clock) =>
         {
-            var seconds = (await Body(request))?["seconds"] is JsonValue value && value.TryGetValue<double>(out var s) && s >= 0 ? s : -1;
+            var seconds = await Body(request) is JsonObject body && body["seconds"] is JsonValue value && value.TryGetValue<double>(out var s) && s >= 0 ? s : -1;
             if (seconds < 0)
             {
                 return Write(SimResponse.Problem(400, "Bad Request", "Send { \"seconds\": n } with n ≥ 0.", field: "seconds"));

@@ -118,29 +118,30 @@ internal sealed partial class VippsSimulator
     public SimResponse Create(string? key, JsonNode? body, string landingBase)
     {
         Stats.Call("create");
-        return WithIdempotency("create", body?["reference"]?.GetValue<string>() ?? "", key, required: true, body, () =>
+        return WithIdempotency("create", Text(body, "reference") ?? "", key, required: true, body, () =>
         {
             if (ValidateCreate(body) is { } invalid)
             {
                 return invalid;
             }
 
-            var reference = body!["reference"]!.GetValue<string>();
+            var reference = Text(body, "reference")!;
             if (_payments.ContainsKey(reference))
             {
                 return SimResponse.Problem(409, "Conflict", $"Reference {reference} already exists.", "4150");
             }
 
             var now = _time.GetUtcNow();
-            var flow = body["userFlow"]!.GetValue<string>();
+            var flow = Text(body, "userFlow")!;
+            var amount = Property(body, "amount");
             var payment = new SimPayment
             {
                 Reference = reference,
-                Currency = body["amount"]!["currency"]!.GetValue<string>(),
-                Amount = body["amount"]!["value"]!.GetValue<long>(),
+                Currency = Text(amount, "currency")!,
+                Amount = Property(amount, "value")!.GetValue<long>(),
                 UserFlow = flow,
-                ReturnUrl = body["returnUrl"]?.GetValue<string>(),
-                Description = body["paymentDescription"]?.GetValue<string>(),
+                ReturnUrl = Text(body, "returnUrl"),
+                Description = Text(body, "paymentDescription"),
                 PspReference = NextId("psp"),
                 LandingToken = NextId("landing"),
                 CreatedAt = now,
@@ -245,7 +246,13 @@ internal sealed partial class VippsSimulator
                 return NotFound(reference);
             }
 
-            var transactionOnly = body?["cancelTransactionOnly"]?.GetValue<bool>() ?? false;
+            var flag = Property(body, "cancelTransactionOnly");
+            if (body is not (null or JsonObject) || (flag is not null && flag.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)))
+            {
+                return SimResponse.Problem(400, "Bad Request", "The body must be { \"cancelTransactionOnly\": true|false } or empty.", field: "cancelTransactionOnly");
+            }
+
+            var transactionOnly = flag?.GetValue<bool>() ?? false;
             switch (payment.State)
             {
                 case "CREATED":
@@ -466,12 +473,12 @@ internal sealed partial class VippsSimulator
             return SimResponse.Problem(400, "Bad Request", "reference must match ^[a-zA-Z0-9-]{8,64}$.", field: "reference");
         }
 
-        if (AmountProblem(body["amount"], "amount") is { } amountProblem)
+        if (AmountProblem(Property(body, "amount"), "amount") is { } amountProblem)
         {
             return amountProblem;
         }
 
-        if (Text(body["paymentMethod"], "type") is not ("WALLET" or "CARD"))
+        if (Text(Property(body, "paymentMethod"), "type") is not ("WALLET" or "CARD"))
         {
             return SimResponse.Problem(400, "Bad Request", "paymentMethod.type must be WALLET or CARD.", field: "paymentMethod.type");
         }
@@ -488,7 +495,7 @@ internal sealed partial class VippsSimulator
             return SimResponse.Problem(400, "Bad Request", "returnUrl is required for redirect flows and must be an absolute URL of at most 2500 characters.", field: "returnUrl");
         }
 
-        var phone = Text(body["customer"], "phoneNumber");
+        var phone = Text(Property(body, "customer"), "phoneNumber");
         if (flow == "PUSH_MESSAGE" && phone is null)
         {
             return SimResponse.Problem(400, "Bad Request", "customer.phoneNumber is required for PUSH_MESSAGE.", field: "customer.phoneNumber");
@@ -513,7 +520,7 @@ internal sealed partial class VippsSimulator
             return SimResponse.Problem(400, "Bad Request", $"{field}.currency must be NOK, DKK or EUR.", field: $"{field}.currency");
         }
 
-        if (amount?["value"] is not JsonValue value || !value.TryGetValue<long>(out var minor) || minor < 0 || minor > 65_000_000)
+        if (Property(amount, "value") is not JsonValue value || !value.TryGetValue<long>(out var minor) || minor < 0 || minor > 65_000_000)
         {
             return SimResponse.Problem(400, "Invalid amount", $"{field}.value must be a whole number of minor units from 0 to 65000000.", "4040", $"{field}.value");
         }
@@ -526,13 +533,13 @@ internal sealed partial class VippsSimulator
     private static SimResponse? ModificationAmount(JsonNode? body, SimPayment payment, out long amount)
     {
         amount = 0;
-        var node = body?["modificationAmount"];
+        var node = Property(body, "modificationAmount");
         if (Text(node, "currency") != payment.Currency)
         {
             return SimResponse.Problem(400, "Bad Request", $"modificationAmount.currency must be {payment.Currency}.", field: "modificationAmount.currency");
         }
 
-        if (node?["value"] is not JsonValue value || !value.TryGetValue(out amount) || amount <= 0)
+        if (Property(node, "value") is not JsonValue value || !value.TryGetValue(out amount) || amount <= 0)
         {
             return SimResponse.Problem(400, "Invalid amount", "modificationAmount.value must be a positive whole number of minor units.", "4040", "modificationAmount.value");
         }
@@ -580,8 +587,12 @@ internal sealed partial class VippsSimulator
         ["message"] = "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
     });
 
+    /// <summary>A property of a JSON object; null for a missing property or when the node is not an object (never throws).</summary>
+    private static JsonNode? Property(JsonNode? node, string property) => node is JsonObject o ? o[property] : null;
+
+    /// <summary>A string property; null when missing or not a string (never throws).</summary>
     private static string? Text(JsonNode? node, string property) =>
-        node is JsonObject o && o[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        Property(node, property) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     [GeneratedRegex("^[a-zA-Z0-9-]{8,64}$")]
     private static partial Regex ReferencePattern();
