@@ -32,10 +32,10 @@ public sealed class RuntimeFailureTests
         provider.FailTransiently(ActionKind.Capture, 2);
 
         await host.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1"), "shipment-1", CancellationToken.None);
-        await RuntimeTestHost.Eventually(async () => (await Pending(host)).Attempts == 1, "first attempt recorded");
+        await Eventually.Holds(async () => (await Pending(host)).Attempts == 1, "first attempt recorded");
         var pending = await Pending(host);
         host.Time.Advance(TimeSpan.FromSeconds(1));
-        await RuntimeTestHost.Eventually(async () => (await Pending(host)).Attempts == 2, "second attempt recorded, 1 s later");
+        await Eventually.Holds(async () => (await Pending(host)).Attempts == 2, "second attempt recorded, 1 s later");
         host.Time.Advance(TimeSpan.FromSeconds(2));
         await host.WaitForStatus("order-1", PaymentStatus.Captured);
 
@@ -70,7 +70,7 @@ public sealed class RuntimeFailureTests
         provider.FailTransiently(ActionKind.Query, 5);
 
         await host.Client.RaiseAsync(Order, new ProviderNotified(created.State.Reference), "webhook-1", CancellationToken.None);
-        await RuntimeTestHost.Eventually(async () => (await Pending(host)).Attempts == 1, "first query failure recorded");
+        await Eventually.Holds(async () => (await Pending(host)).Attempts == 1, "first query failure recorded");
         host.Time.Advance(TimeSpan.FromSeconds(1));
         var snapshot = await host.WaitFor("order-1", s => s.State.NeedsAttention, "query given up");
 

@@ -36,7 +36,7 @@ public sealed class RuntimeObservabilityTests
 
         await host.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
         await host.WaitForStatus("order-1", PaymentStatus.AwaitingCustomer);
-        await RuntimeTestHost.Eventually(() => Task.FromResult(Read(measured, "orderpayments.runtime.steps") >= 1), "a step counted");
+        await Eventually.Holds(() => Task.FromResult(Read(measured, "orderpayments.runtime.steps") >= 1), "a step counted");
 
         Read(measured, "orderpayments.runtime.signals_applied").ShouldBeGreaterThanOrEqualTo(1);
         Read(measured, "orderpayments.runtime.activity_duration").ShouldBeGreaterThanOrEqualTo(1);

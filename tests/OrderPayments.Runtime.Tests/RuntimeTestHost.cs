@@ -89,21 +89,6 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         return snapshot;
     }
 
-    /// <summary>Polls a condition (at most 10 s of real time).</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (elapsed.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
     public Task<OrderPaymentSnapshot> WaitForStatus(string orderId, PaymentStatus status) =>
         WaitFor(orderId, s => s.State.Status == status && s.PendingSignals == 0, status.ToString());
 

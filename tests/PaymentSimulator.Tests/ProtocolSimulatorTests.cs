@@ -10,10 +10,7 @@ public sealed class ProtocolSimulatorTests
     public async Task Token_StringTypedFields_AsTheRealApi()
     {
         await using var sim = await SimulatorHost.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "accesstoken/get");
-        request.Headers.Add("client_id", "simulator-client");
-        request.Headers.Add("client_secret", "simulator-secret");
-        request.Headers.Add("Ocp-Apim-Subscription-Key", "simulator-subscription-key");
+        using var request = SimulatorHost.TokenRequest();
 
         using var response = await sim.Http.SendAsync(request);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -28,10 +25,7 @@ public sealed class ProtocolSimulatorTests
     public async Task Token_WrongSecret_Is401()
     {
         await using var sim = await SimulatorHost.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "accesstoken/get");
-        request.Headers.Add("client_id", "simulator-client");
-        request.Headers.Add("client_secret", "wrong");
-        request.Headers.Add("Ocp-Apim-Subscription-Key", "simulator-subscription-key");
+        using var request = SimulatorHost.TokenRequest(secret: "wrong");
 
         using var response = await sim.Http.SendAsync(request);
 

@@ -69,13 +69,20 @@ internal sealed class SimulatorHost : IAsyncDisposable
         return new SimulatorHost(app, time);
     }
 
+    /// <summary>A token request with the development credentials (or another secret).</summary>
+    public static HttpRequestMessage TokenRequest(string secret = "simulator-secret")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "accesstoken/get");
+        request.Headers.Add("client_id", "simulator-client");
+        request.Headers.Add("client_secret", secret);
+        request.Headers.Add("Ocp-Apim-Subscription-Key", "simulator-subscription-key");
+        return request;
+    }
+
     /// <summary>A token from the simulator, for raw requests.</summary>
     public async Task<string> TokenAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "accesstoken/get");
-        request.Headers.Add("client_id", "simulator-client");
-        request.Headers.Add("client_secret", "simulator-secret");
-        request.Headers.Add("Ocp-Apim-Subscription-Key", "simulator-subscription-key");
+        using var request = TokenRequest();
         using var response = await Http.SendAsync(request);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
     }

@@ -119,10 +119,7 @@ public sealed class SpecificationConformanceTests
     public async Task AccessTokenResponse_ConformsToTheSpecification()
     {
         await using var sim = await SimulatorHost.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "accesstoken/get");
-        request.Headers.Add("client_id", "simulator-client");
-        request.Headers.Add("client_secret", "simulator-secret");
-        request.Headers.Add("Ocp-Apim-Subscription-Key", "simulator-subscription-key");
+        using var request = SimulatorHost.TokenRequest();
 
         using var response = await sim.Http.SendAsync(request);
 

@@ -55,17 +55,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Waits (at most 10 s) until at least <paramref name="count"/> deliveries arrived.</summary>
     public async Task<List<ReceivedWebhook>> WaitFor(int count)
     {
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        while (Received.Count < count)
-        {
-            if (elapsed.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new TimeoutException($"Only {Received.Count} of {count} webhooks arrived.");
-            }
-
-            await Task.Delay(10);
-        }
-
+        await Eventually.Holds(() => Received.Count >= count, $"{count} webhooks (got {Received.Count})");
         return [.. Received];
     }
 

@@ -62,7 +62,7 @@ public sealed class WebhookSimulatorTests
 
         await sim.EPayment.CreatePaymentAsync(Create("order-42-1"), IdempotencyKey.Parse("c-1"), CancellationToken.None);
         await sim.Control("payments/order-42-1/approve");
-        await Eventually(async () => (await Stats(sim))["webhooks"]?["webhooks.failed"]?.GetValue<long>() >= 1);
+        await Eventually.Holds(async () => (await Stats(sim))["webhooks"]?["webhooks.failed"]?.GetValue<long>() >= 1, "a failed delivery");
         receiver.Respond = () => 200;
         sim.Time.Advance(TimeSpan.FromSeconds(1));
         var received = await receiver.WaitFor(2);
@@ -79,7 +79,7 @@ public sealed class WebhookSimulatorTests
         await sim.Control("faults", """{"webhookDropRate":1}""");
 
         await sim.EPayment.CreatePaymentAsync(Create("order-42-1"), IdempotencyKey.Parse("c-1"), CancellationToken.None);
-        await Eventually(async () => (await Stats(sim))["injected"]?["webhookDropped"]?.GetValue<long>() == 1);
+        await Eventually.Holds(async () => (await Stats(sim))["injected"]?["webhookDropped"]?.GetValue<long>() == 1, "a dropped webhook");
 
         receiver.Received.ShouldBeEmpty();
     }
@@ -130,18 +130,4 @@ public sealed class WebhookSimulatorTests
     }
 
     private static async Task<System.Text.Json.Nodes.JsonNode> Stats(SimulatorHost sim) => (await sim.SendAsync(HttpMethod.Get, "control/stats")).Body!;
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (elapsed.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new TimeoutException("The condition did not hold in time.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
 }
