@@ -104,7 +104,9 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
         using var session = StoreSession.Read(_store);
-        IReadOnlyList<OrderPaymentSnapshot> page = session.ListInstances(status, afterOrderId?.Value, limit).Select(row => Snapshot(session, row)).ToList();
+        IReadOnlyList<OrderPaymentSnapshot> page = session.ListInstances(status, afterOrderId?.Value, limit)
+            .Select(entry => new OrderPaymentSnapshot(entry.Row.State, entry.Row.Version, entry.Row.UpdatedAt, entry.PendingSignals))
+            .ToList();
         return Task.FromResult(page);
     }
 

@@ -19,6 +19,8 @@ namespace OrderPayments.Runtime.Dispatching;
 /// </summary>
 internal sealed class RuntimeDispatcher : BackgroundService
 {
+    private static readonly string WokenUpJson = StoreSession.Json<WorkflowInput>(new WokenUp());
+
     private readonly RuntimeStore _store;
     private readonly OrderPaymentWorkflow _workflow;
     private readonly PaymentActivities _activities;
@@ -230,7 +232,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         {
             var step = _workflow.Decide(state, signal.Input, now);
             session.MarkApplied(signal.Seq, step, now);
-            Record(session, id, now, StoreSession.Json(signal.Input), step, state.Request.Provider);
+            Record(session, id, now, signal.InputJson, step, state.Request.Provider);
             _metrics.SignalsApplied.Add(1);
             _metrics.DispatcherLag.Record((now - signal.ReceivedAt).TotalMilliseconds);
             if (step.Rejection is { } rejection)
@@ -247,7 +249,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             var step = _workflow.Decide(state, new WokenUp(), now);
             if (step.Outcome == InputOutcome.Applied)
             {
-                Record(session, id, now, StoreSession.Json<WorkflowInput>(new WokenUp()), step, state.Request.Provider);
+                Record(session, id, now, WokenUpJson, step, state.Request.Provider);
                 steps++;
             }
 

@@ -72,7 +72,7 @@ internal sealed class StoreSession : IDisposable
     public void InsertInstance(OrderPaymentState state, DateTimeOffset now) =>
         Execute(
             "INSERT INTO instances (id, state, status, version, wake_at, created_at, updated_at) VALUES ($id, $state, $status, 1, $wake, $now, $now)",
-            ("$id", state.OrderId.Value), ("$state", Serialize(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)));
+            ("$id", state.OrderId.Value), ("$state", Json(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)));
 
     /// <summary>Saves a new state if the row still has <paramref name="expectedVersion"/>.</summary>
     /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
@@ -80,26 +80,29 @@ internal sealed class StoreSession : IDisposable
     {
         var changed = Execute(
             "UPDATE instances SET state = $state, status = $status, version = version + 1, wake_at = $wake, updated_at = $now WHERE id = $id AND version = $version",
-            ("$id", state.OrderId.Value), ("$state", Serialize(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion));
+            ("$id", state.OrderId.Value), ("$state", Json(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion));
         if (changed != 1)
         {
             throw new System.Data.DBConcurrencyException($"Order {state.OrderId} changed while a step was being saved.");
         }
     }
 
-    public List<InstanceRow> ListInstances(PaymentStatus? status, string? after, int limit)
+    /// <summary>A page of orders with their count of signals not applied yet, in one query.</summary>
+    public List<(InstanceRow Row, int PendingSignals)> ListInstances(PaymentStatus? status, string? after, int limit)
     {
         using var reader = Query(
             """
-            SELECT state, version, updated_at FROM instances
+            SELECT state, version, updated_at,
+                   (SELECT COUNT(*) FROM inbox WHERE inbox.instance_id = instances.id AND applied_at IS NULL)
+            FROM instances
             WHERE ($status IS NULL OR status = $status) AND ($after IS NULL OR id > $after)
             ORDER BY id LIMIT $limit
             """,
             ("$status", status?.ToString()), ("$after", after), ("$limit", limit));
-        var rows = new List<InstanceRow>();
+        var rows = new List<(InstanceRow, int)>();
         while (reader.Read())
         {
-            rows.Add(new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))));
+            rows.Add((new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))), reader.GetInt32(3)));
         }
 
         return rows;
@@ -150,7 +153,7 @@ internal sealed class StoreSession : IDisposable
     public bool InsertSignal(string id, string dedupeKey, WorkflowInput input, DateTimeOffset now) =>
         Execute(
             "INSERT INTO inbox (instance_id, dedupe_key, input, received_at) VALUES ($id, $key, $input, $now) ON CONFLICT (instance_id, dedupe_key) DO NOTHING",
-            ("$id", id), ("$key", dedupeKey), ("$input", Serialize(input)), ("$now", Ms(now))) == 1;
+            ("$id", id), ("$key", dedupeKey), ("$input", Json(input)), ("$now", Ms(now))) == 1;
 
     public List<PendingSignal> PendingSignals(string id)
     {
@@ -158,7 +161,8 @@ internal sealed class StoreSession : IDisposable
         var signals = new List<PendingSignal>();
         while (reader.Read())
         {
-            signals.Add(new PendingSignal(reader.GetInt64(0), Deserialize<WorkflowInput>(reader.GetString(1)), Time(reader.GetInt64(2))));
+            var json = reader.GetString(1);
+            signals.Add(new PendingSignal(reader.GetInt64(0), Deserialize<WorkflowInput>(json), json, Time(reader.GetInt64(2))));
         }
 
         return signals;
@@ -172,7 +176,7 @@ internal sealed class StoreSession : IDisposable
     public void MarkApplied(long seq, WorkflowStep step, DateTimeOffset now) =>
         Execute(
             "UPDATE inbox SET applied_at = $now, outcome = $outcome, rejection = $rejection WHERE seq = $seq",
-            ("$seq", seq), ("$now", Ms(now)), ("$outcome", step.Outcome.ToString()), ("$rejection", step.Rejection is null ? null : Serialize(step.Rejection)));
+            ("$seq", seq), ("$now", Ms(now)), ("$outcome", step.Outcome.ToString()), ("$rejection", step.Rejection is null ? null : Json(step.Rejection)));
 
     // ---- History ----
 
@@ -180,9 +184,7 @@ internal sealed class StoreSession : IDisposable
         Execute(
             "INSERT INTO history (instance_id, at, input, outcome, rejection, actions) VALUES ($id, $now, $input, $outcome, $rejection, $actions)",
             ("$id", id), ("$now", Ms(now)), ("$input", input), ("$outcome", step.Outcome.ToString()),
-            ("$rejection", step.Rejection is null ? null : Serialize(step.Rejection)), ("$actions", Serialize(step.Actions)));
-
-    public static string Json<T>(T value) => Serialize(value);
+            ("$rejection", step.Rejection is null ? null : Json(step.Rejection)), ("$actions", Json(step.Actions)));
 
     // ---- Outbox ----
 
@@ -195,7 +197,7 @@ internal sealed class StoreSession : IDisposable
                 INSERT INTO outbox (instance_id, key, provider, action, next_attempt_at, created_at) VALUES ($id, $key, $provider, $action, $now, $now)
                 ON CONFLICT (instance_id, key) DO NOTHING
                 """,
-                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Serialize(action)), ("$now", Ms(now)));
+                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Json(action)), ("$now", Ms(now)));
         }
     }
 
@@ -254,7 +256,8 @@ internal sealed class StoreSession : IDisposable
 
     private static long? WakeMs(OrderPaymentState state) => state.WakeAt is { } wake ? Ms(wake) : null;
 
-    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, OrderPaymentsJson.Options);
+    /// <summary>The stored JSON form of a state, input, action or rejection.</summary>
+    public static string Json<T>(T value) => JsonSerializer.Serialize(value, OrderPaymentsJson.Options);
 
     private static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, OrderPaymentsJson.Options) ?? throw new JsonException($"Stored {typeof(T).Name} is null.");

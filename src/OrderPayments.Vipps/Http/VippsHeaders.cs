@@ -32,10 +32,12 @@ public static class VippsHeaders
     /// <summary>System identification for Vipps support.</summary>
     public const string SystemPluginVersion = "Vipps-System-Plugin-Version";
 
+    private static readonly string[] CommonHeaders = [SubscriptionKey, MerchantSerialNumber, SystemName, SystemVersion, SystemPluginName, SystemPluginVersion];
+
     /// <summary>Adds the subscription key, the MSN and the four system headers.</summary>
     internal static void AddCommon(HttpRequestHeaders headers, VippsOptions options)
     {
-        foreach (var name in (string[])[SubscriptionKey, MerchantSerialNumber, SystemName, SystemVersion, SystemPluginName, SystemPluginVersion])
+        foreach (var name in CommonHeaders)
         {
             headers.Remove(name);
         }
