@@ -8,8 +8,9 @@ using OrderPayments.Runtime.Storage;
 namespace OrderPayments.Runtime;
 
 /// <summary>
-/// The workflow client over the SQLite file. Every write is one short transaction; the dispatcher (in this or
-/// another process on the same file) does the rest. Safe to use from many threads and processes at once.
+/// The workflow client over the SQLite file. Writes are short and share transactions under load (group commit:
+/// one fsync for many starts and signals); the dispatcher (in this or another process on the same file) does the
+/// rest. Safe to use from many threads and processes at once.
 /// </summary>
 public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 {
@@ -18,14 +19,20 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     private readonly TimeProvider _time;
     private readonly WorkSignal _work;
     private readonly ChangeFeed _changes;
+    private readonly GroupCommit _writes;
 
-    internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, WorkSignal work, ChangeFeed changes)
+    internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, WorkSignal work, ChangeFeed changes, int maxBatch)
     {
         _store = store;
         _workflow = workflow;
         _time = time;
         _work = work;
         _changes = changes;
+        _writes = new GroupCommit(store, maxBatch, written =>
+        {
+            _work.Set();
+            _changes.Publish(written);
+        });
     }
 
     /// <inheritdoc />
@@ -37,57 +44,63 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
             return Task.FromResult(new StartOutcome(StartResult.Invalid, null, errors));
         }
 
-        var now = _time.GetUtcNow();
-        using var session = StoreSession.Write(_store);
-        if (session.LoadInstance(request.OrderId.Value) is { } existing)
+        return _writes.RunAsync<StartOutcome>(session =>
         {
-            var snapshot = Snapshot(session, existing);
-            return Task.FromResult(existing.State.Request == request
-                ? new StartOutcome(StartResult.AlreadyStarted, snapshot, [])
-                : new StartOutcome(StartResult.Conflict, snapshot, [new InputRejection(
-                    RejectionReason.Conflict,
-                    $"Order {request.OrderId} already has a payment (status {existing.State.Status}) for a different request.",
-                    "orderId")]));
-        }
+            if (session.LoadInstance(request.OrderId.Value) is { } existing)
+            {
+                var snapshot = Snapshot(session, existing);
+                return (existing.State.Request == request
+                    ? new StartOutcome(StartResult.AlreadyStarted, snapshot, [])
+                    : new StartOutcome(StartResult.Conflict, snapshot, [new InputRejection(
+                        RejectionReason.Conflict,
+                        $"Order {request.OrderId} already has a payment (status {existing.State.Status}) for a different request.",
+                        "orderId")]), null);
+            }
 
-        var step = _workflow.Start(request, now);
-        session.InsertInstance(step.State, now);
-        session.InsertActions(request.OrderId.Value, request.Provider, step.Actions, now);
-        session.AppendHistory(request.OrderId.Value, now, StoreSession.Json(request), step);
-        session.Commit();
-        _work.Set();
-        _changes.Publish();
-        return Task.FromResult(new StartOutcome(StartResult.Started, new OrderPaymentSnapshot(step.State, 1, now, 0), []));
+            var now = _time.GetUtcNow();
+            var step = _workflow.Start(request, now);
+            session.InsertInstance(step.State, now);
+            session.InsertActions(request.OrderId.Value, request.Provider, step.Actions, now);
+            session.AppendHistory(request.OrderId.Value, now, StoreSession.Json(request), step);
+            return (new StartOutcome(StartResult.Started, new OrderPaymentSnapshot(step.State, 1, now, 0), []), request.OrderId.Value);
+        });
     }
 
     /// <inheritdoc />
     public Task<SignalOutcome> RaiseAsync(OrderId orderId, WorkflowInput signal, string dedupeKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dedupeKey);
-        var now = _time.GetUtcNow();
-        using var session = StoreSession.Write(_store);
-        var row = session.LoadInstance(orderId.Value);
-        if (row is null)
+        return _writes.RunAsync<SignalOutcome>(session =>
         {
-            return Task.FromResult(new SignalOutcome(SignalResult.NotFound));
-        }
+            var row = session.LoadInstance(orderId.Value);
+            if (row is null)
+            {
+                return (new SignalOutcome(SignalResult.NotFound), null);
+            }
 
-        if (session.SignalExists(orderId.Value, dedupeKey))
-        {
-            return Task.FromResult(new SignalOutcome(SignalResult.Duplicate));
-        }
+            if (session.SignalExists(orderId.Value, dedupeKey))
+            {
+                return (new SignalOutcome(SignalResult.Duplicate), null);
+            }
 
-        // Refuse at once what the current state refuses; the dispatcher decides again when it applies the signal.
-        var trial = _workflow.Decide(row.State, signal, now);
-        if (trial.Rejection is { } rejection)
-        {
-            return Task.FromResult(new SignalOutcome(SignalResult.Rejected, rejection));
-        }
+            // Refuse at once what the current state refuses; the dispatcher decides again when it applies the signal.
+            var now = _time.GetUtcNow();
+            var trial = _workflow.Decide(row.State, signal, now);
+            if (trial.Rejection is { } rejection)
+            {
+                return (new SignalOutcome(SignalResult.Rejected, rejection), null);
+            }
 
-        session.InsertSignal(orderId.Value, dedupeKey, signal, now);
-        session.Commit();
-        _work.Set();
-        return Task.FromResult(new SignalOutcome(SignalResult.Accepted));
+            session.InsertSignal(orderId.Value, dedupeKey, signal, now);
+            return (new SignalOutcome(SignalResult.Accepted), orderId.Value);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<OrderId?> FindByReferenceAsync(PaymentReference reference, CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(_store);
+        return Task.FromResult(session.FindByReference(reference.Value) is { } id ? OrderId.Parse(id) : (OrderId?)null);
     }
 
     /// <inheritdoc />
@@ -133,18 +146,17 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         return Task.FromResult(pending);
     }
 
-    /// <summary>
-    /// Waits until the order's committed state satisfies <paramref name="condition"/> (e.g. the redirect URL is known),
-    /// or <paramref name="timeout"/> passes. Wakes on commits in this process and checks the file at least every
-    /// 50 ms, so it also sees a dispatcher in another process.
-    /// </summary>
-    /// <returns>The snapshot that satisfied the condition, or null on timeout or when there is no such order.</returns>
+    /// <inheritdoc />
+    /// <remarks>
+    /// Wakes on commits of the order in this process and checks the file at least every 100 ms, so it also sees a
+    /// dispatcher in another process.
+    /// </remarks>
     public async Task<OrderPaymentSnapshot?> WaitForAsync(OrderId orderId, Func<OrderPaymentSnapshot, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
         while (true)
         {
-            var changed = _changes.Next;
+            var changed = _changes.Next(orderId.Value);
             var snapshot = await GetAsync(orderId, cancellationToken).ConfigureAwait(false);
             if (snapshot is not null && condition(snapshot))
             {
@@ -157,7 +169,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
                 return null;
             }
 
-            var poll = left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50);
+            var poll = left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100);
             await Task.WhenAny(changed, Task.Delay(poll, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrderPayments.Application.Hosting;
 using OrderPayments.Application.Payments;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Workflow;
@@ -47,8 +48,10 @@ public static class RuntimeServiceCollectionExtensions
             sp.GetRequiredService<OrderPaymentWorkflow>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WorkSignal>(),
-            sp.GetRequiredService<ChangeFeed>()));
+            sp.GetRequiredService<ChangeFeed>(),
+            sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.MaxBatchSize));
         services.TryAddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<EmbeddedOrderPaymentClient>());
+        services.TryAddSingleton<IHostValueStore, EmbeddedHostValueStore>();
         services.TryAddSingleton<RuntimeDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.DispatcherEnabled
             ? sp.GetRequiredService<RuntimeDispatcher>()

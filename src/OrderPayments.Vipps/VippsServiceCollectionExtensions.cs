@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
 using OrderPayments.Vipps.AccessToken;
 using OrderPayments.Vipps.EPayment;
@@ -41,6 +42,10 @@ public static class VippsServiceCollectionExtensions
             .AddHttpMessageHandler<VippsResilienceHandler>();
 
         services.TryAddEnumerable(ServiceDescriptor.Transient<IPaymentProvider, VippsPaymentProvider>());
+
+        // Webhooks: the registration (needs an IHostValueStore from the host's runtime) and the intake.
+        services.TryAddSingleton<VippsWebhookSubscription>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderNotifications, VippsNotifications>());
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaymentSimulator.Faults;
 using PaymentSimulator.Vipps;
@@ -5,26 +6,39 @@ using PaymentSimulator.Webhooks;
 
 namespace PaymentSimulator;
 
-/// <summary>Builds the simulator as a web application (standalone, or hosted by tests and the local API).</summary>
+/// <summary>Builds the simulator as a web application (standalone, or hosted by tests), or adds it to another app (the local API).</summary>
 public static class SimulatorApp
 {
     /// <summary>Builds the app; <paramref name="configure"/> may replace services (e.g. the clock) before it is built.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.SectionName));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new SimulatorClock(sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<FaultInjector>();
-        builder.Services.AddSingleton<WebhookHub>();
-        builder.Services.AddSingleton<VippsSimulator>();
-        builder.Services.AddHostedService<WebhookDispatcher>();
-        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
+        AddPaymentSimulator(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        MapPaymentSimulator(app);
+        return app;
+    }
+
+    /// <summary>Registers the simulator's services (settings from the <c>Simulator</c> section) in an app of its own or another's.</summary>
+    public static IServiceCollection AddPaymentSimulator(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SimulatorClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FaultInjector>();
+        services.AddSingleton<WebhookHub>();
+        services.AddSingleton<VippsSimulator>();
+        services.AddHostedService<WebhookDispatcher>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName);
+        return services;
+    }
+
+    /// <summary>Maps the simulator's routes under its base path (<c>/simulator/vipps</c>); the control API only where enabled (Development by default).</summary>
+    public static void MapPaymentSimulator(WebApplication app)
+    {
         var options = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
         VippsEndpoints.Map(app, options, options.ControlApi ?? app.Environment.IsDevelopment());
-        return app;
     }
 }

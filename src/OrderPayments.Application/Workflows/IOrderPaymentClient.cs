@@ -22,8 +22,18 @@ public interface IOrderPaymentClient
     /// </summary>
     Task<SignalOutcome> RaiseAsync(OrderId orderId, WorkflowInput signal, string dedupeKey, CancellationToken cancellationToken);
 
+    /// <summary>The order one of whose attempts has the provider payment <paramref name="reference"/>, or null (webhooks name only the reference).</summary>
+    Task<OrderId?> FindByReferenceAsync(PaymentReference reference, CancellationToken cancellationToken);
+
     /// <summary>The order's current state, or null when there is no such order.</summary>
     Task<OrderPaymentSnapshot?> GetAsync(OrderId orderId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits until the order's state satisfies <paramref name="condition"/> (e.g. the redirect URL is known) or
+    /// <paramref name="timeout"/> passes.
+    /// </summary>
+    /// <returns>The snapshot that satisfied the condition, or null on timeout or when there is no such order.</returns>
+    Task<OrderPaymentSnapshot?> WaitForAsync(OrderId orderId, Func<OrderPaymentSnapshot, bool> condition, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Orders by id, optionally of one status, after <paramref name="afterOrderId"/> (exclusive), at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<OrderPaymentSnapshot>> ListAsync(PaymentStatus? status, OrderId? afterOrderId, int limit, CancellationToken cancellationToken);

@@ -75,6 +75,12 @@ public sealed partial class OrderPaymentWorkflow
             return null;
         }
 
+        if (hint.CausedBy is { } key && IsOwnCall(state, key))
+        {
+            // The echo of a call the workflow made: its result (recorded, or still to come) carries the totals.
+            return null;
+        }
+
         var queryInFlight = context.IsInFlight(ActionKind.Query, state.Reference);
         if (CanQuery(state) && !(queryInFlight && state.LastQueryIssuedAt >= context.Now))
         {
@@ -84,6 +90,11 @@ public sealed partial class OrderPaymentWorkflow
 
         return null;
     }
+
+    private static bool IsOwnCall(OrderPaymentState state, IdempotencyKey key) =>
+        state.InFlight.Exists(a => a.Key == key)
+        || state.Shipments.Exists(s => s.CaptureKey == key && s.Outcome == OperationOutcome.Succeeded)
+        || state.Refunds.Exists(r => r.Key == key && r.Outcome == OperationOutcome.Succeeded);
 
     private InputRejection? Succeed(StepContext context, ActivitySucceeded result)
     {

@@ -189,7 +189,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 _metrics.BatchSize.Record(steps);
             }
 
-            _changes.Publish();
+            _changes.Publish(due);
             return new BatchResult(true, due.Count == _options.MaxBatchSize, nextDue);
         }
         finally

@@ -63,5 +63,19 @@ internal static class RuntimeSchema
             expires_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE payment_references (
+            reference    TEXT PRIMARY KEY,
+            instance_id  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO payment_references (reference, instance_id)
+            SELECT json_extract(state, '$.reference'), id FROM instances;
+
+        CREATE TABLE host_values (
+            name        TEXT PRIMARY KEY,
+            value       TEXT NOT NULL,
+            updated_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -32,7 +32,7 @@ internal sealed class StoreSession : IDisposable
 
     public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    public void Commit() => (_transaction ?? throw new InvalidOperationException("A read session has nothing to commit.")).Commit();
+    public void Commit() => Transaction.Commit();
 
     public void Dispose()
     {
@@ -69,10 +69,13 @@ internal sealed class StoreSession : IDisposable
         return reader.Read() ? new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))) : null;
     }
 
-    public void InsertInstance(OrderPaymentState state, DateTimeOffset now) =>
+    public void InsertInstance(OrderPaymentState state, DateTimeOffset now)
+    {
         Execute(
             "INSERT INTO instances (id, state, status, version, wake_at, created_at, updated_at) VALUES ($id, $state, $status, 1, $wake, $now, $now)",
             ("$id", state.OrderId.Value), ("$state", Json(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)));
+        InsertReference(state);
+    }
 
     /// <summary>Saves a new state if the row still has <paramref name="expectedVersion"/>.</summary>
     /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
@@ -85,7 +88,19 @@ internal sealed class StoreSession : IDisposable
         {
             throw new System.Data.DBConcurrencyException($"Order {state.OrderId} changed while a step was being saved.");
         }
+
+        InsertReference(state);
     }
+
+    /// <summary>The order whose attempt has <paramref name="reference"/>, or null.</summary>
+    public string? FindByReference(string reference) =>
+        Scalar("SELECT instance_id FROM payment_references WHERE reference = $reference", ("$reference", reference)) as string;
+
+    // Every attempt's reference stays findable (a webhook about an earlier attempt still reaches its order).
+    private void InsertReference(OrderPaymentState state) =>
+        Execute(
+            "INSERT INTO payment_references (reference, instance_id) VALUES ($reference, $id) ON CONFLICT (reference) DO NOTHING",
+            ("$reference", state.Reference.Value), ("$id", state.OrderId.Value));
 
     /// <summary>A page of orders with their count of signals not applied yet, in one query.</summary>
     public List<(InstanceRow Row, int PendingSignals)> ListInstances(PaymentStatus? status, string? after, int limit)
@@ -251,6 +266,29 @@ internal sealed class StoreSession : IDisposable
             ("$now", Ms(now)));
         return value is long ms ? Time(ms) : null;
     }
+
+    // ---- Host values (e.g. the registered webhook's id and secret) ----
+
+    public string? HostValue(string name) => Scalar("SELECT value FROM host_values WHERE name = $name", ("$name", name)) as string;
+
+    public void SetHostValue(string name, string value, DateTimeOffset now) =>
+        Execute(
+            "INSERT INTO host_values (name, value, updated_at) VALUES ($name, $value, $now) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            ("$name", name), ("$value", value), ("$now", Ms(now)));
+
+    // ---- Savepoints (one per operation of a group commit) ----
+
+    public void Savepoint(string name) => Transaction.Save(name);
+
+    public void ReleaseSavepoint(string name) => Transaction.Release(name);
+
+    public void RollbackToSavepoint(string name)
+    {
+        Transaction.Rollback(name);
+        Transaction.Release(name);
+    }
+
+    private SqliteTransaction Transaction => _transaction ?? throw new InvalidOperationException("A read session has no transaction.");
 
     // ---- Plumbing ----
 

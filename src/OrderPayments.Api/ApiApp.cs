@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrderPayments.Application.Http;
+using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Payments;
+using OrderPayments.Runtime;
+using OrderPayments.Vipps;
+using PaymentSimulator;
+
+namespace OrderPayments.Api;
+
+/// <summary>Builds the self-hosted API: the HTTP contract over the embedded runtime, with the Vipps simulator embedded when no Vipps URL is configured.</summary>
+public static partial class ApiApp
+{
+    /// <summary>The development API key, used (and printed) in the Development environment when none is configured.</summary>
+    public const string DevelopmentApiKey = "dev-api-key";
+
+    /// <summary>The header the API key travels in.</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>The path the embedded simulator serves the Vipps APIs under.</summary>
+    public const string SimulatorPath = "/simulator/vipps";
+
+    /// <summary>The largest request body read (64 KiB); requests are small JSON documents.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Builds the app; <paramref name="configure"/> may change services or configuration before it is built (tests).</summary>
+    /// <exception cref="InvalidOperationException">Outside Development with no API key configured.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var settings = configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
+
+        var apiKey = settings.ApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            apiKey = builder.Environment.IsDevelopment()
+                ? DevelopmentApiKey
+                : throw new InvalidOperationException($"Set {ApiOptions.SectionName}:ApiKey (environment variable {ApiOptions.SectionName}__ApiKey): outside Development the API does not start without an API key.");
+        }
+
+        var listening = ListeningAddress.Resolve(configuration);
+        builder.WebHost.UseUrls(listening.ToString().TrimEnd('/'));
+        var self = ListeningAddress.Self(listening);
+        var embedded = string.IsNullOrWhiteSpace(configuration["Vipps:BaseUrl"]);
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Runtime:DatabasePath"] = configuration["Runtime:DatabasePath"] ?? settings.Store.Path,
+        };
+        if (embedded)
+        {
+            // The simulator's development credentials (SimulatorOptions' defaults); its control API plays the customer.
+            overrides["Vipps:BaseUrl"] = new Uri(self, SimulatorPath.TrimStart('/')).ToString();
+            overrides["Vipps:ClientId"] = "simulator-client";
+            overrides["Vipps:ClientSecret"] = "simulator-secret";
+            overrides["Vipps:SubscriptionKey"] = "simulator-subscription-key";
+            overrides["Vipps:MerchantSerialNumber"] = "123456";
+            overrides["Simulator:BasePath"] = SimulatorPath;
+            overrides["Simulator:ControlApi"] = configuration["Simulator:ControlApi"] ?? "true";
+            if (string.IsNullOrWhiteSpace(configuration["Vipps:WebhookUrl"]))
+            {
+                overrides["Vipps:WebhookUrl"] = new Uri(self, "api/webhooks/vipps").ToString();
+            }
+        }
+
+        configuration.AddInMemoryCollection(overrides);
+        var databasePath = Path.GetFullPath(configuration["Runtime:DatabasePath"]!);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+
+        builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddOrderPaymentsRuntime(configuration);
+        builder.Services.AddVipps(configuration);
+        builder.Services.AddHostedService<WebhookRegistrationService>();
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddSingleton(sp => new OrderPaymentRequests(
+            sp.GetRequiredService<OrderPayments.Application.Workflows.IOrderPaymentClient>(),
+            sp.GetServices<IProviderNotifications>(),
+            sp.GetServices<IPaymentProvider>().Select(p => p.Provider),
+            settings.StartWait));
+        if (embedded)
+        {
+            SimulatorApp.AddPaymentSimulator(builder.Services, configuration);
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledAsync));
+        app.UseStatusCodePages(WriteStatusCodeAsync);
+        if (embedded)
+        {
+            SimulatorApp.MapPaymentSimulator(app);
+        }
+
+        MapRoutes(app, apiKey);
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(
+            app.Logger,
+            self,
+            embedded ? new Uri(self, SimulatorPath.TrimStart('/')).ToString() : configuration["Vipps:BaseUrl"]!,
+            databasePath,
+            builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(settings.ApiKey) ? $"{ApiKeyHeader}: {DevelopmentApiKey} (development default)" : $"{ApiKeyHeader} as configured"));
+        return app;
+    }
+
+    private static void MapRoutes(WebApplication app, string apiKey)
+    {
+        var expectedKey = Encoding.UTF8.GetBytes(apiKey);
+        var orders = app.MapGroup("/api/orders")
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var given = context.HttpContext.Request.Headers[ApiKeyHeader].ToString();
+                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expectedKey)
+                    ? await next(context)
+                    : Write(ApiResponse.Problem(ApiProblem.Unauthorized($"Send the API key in the {ApiKeyHeader} header.")));
+            })
+            .WithTags("Orders");
+
+        orders.MapPut("/{orderId}/payment", async (string orderId, HttpRequest request, OrderPaymentRequests api) =>
+                await BodyAsync(request) is { } body ? Write(await api.StartAsync(orderId, body, request.HttpContext.RequestAborted)) : TooLarge())
+            .Accepts<StartPaymentBody>("application/json")
+            .Produces<OrderPaymentDocument>(201).Produces<OrderPaymentDocument>(200).Produces<OrderPaymentDocument>(202)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409)
+            .WithSummary("Start the order's payment (idempotent for the same body).");
+        orders.MapGet("/{orderId}/payment", async (string orderId, OrderPaymentRequests api, CancellationToken ct) => Write(await api.GetAsync(orderId, ct)))
+            .Produces<OrderPaymentDocument>().ProducesProblem(404)
+            .WithSummary("The order's payment: status, amounts, deadlines and history.");
+        orders.MapGet("", async (string? status, string? after, string? limit, OrderPaymentRequests api, CancellationToken ct) => Write(await api.ListAsync(status, after, limit, ct)))
+            .Produces<OrderPage>().ProducesProblem(400)
+            .WithSummary("Orders by id, optionally of one status; page with 'after'.");
+        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, ct) => api.FulfillAsync(id, body, ct));
+        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, ct) => api.CancelAsync(id, body, ct));
+        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund part or all of what was captured.", (api, id, body, ct) => api.RefundAsync(id, body, ct));
+        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, ct) => api.NewAttemptAsync(id, body, ct));
+
+        // Authenticated by its signature only (no API key).
+        app.MapPost("/api/webhooks/vipps", async (HttpRequest request, OrderPaymentRequests api) =>
+                await BodyAsync(request) is { } body
+                    ? Write(await api.NotifyAsync(
+                        Domain.PaymentProvider.Vipps,
+                        NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body),
+                        request.HttpContext.RequestAborted))
+                    : TooLarge())
+            .Produces<NotificationReceipt>().ProducesProblem(401)
+            .WithTags("Webhooks")
+            .WithSummary("Vipps ePayment webhook (HMAC-signed).");
+
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        app.MapOpenApi();
+        app.MapGet("/", () => Results.Stream(typeof(ApiApp).Assembly.GetManifestResourceStream("OrderPayments.Api.index.html")!, "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
+    }
+
+    private static void MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
+        where TBody : notnull =>
+        orders.MapPost(pattern, async (string orderId, HttpRequest request, OrderPaymentRequests api) =>
+                await BodyAsync(request) is { } body ? Write(await handle(api, orderId, body, request.HttpContext.RequestAborted)) : TooLarge())
+            .Accepts<TBody>("application/json")
+            .Produces<SignalReceipt>(202).Produces<SignalReceipt>(200)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
+            .WithSummary(summary);
+
+    /// <summary>The raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> BodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ApiResult TooLarge() =>
+        Write(ApiResponse.Problem(new ApiProblem(ApiProblem.Urn("body-too-large"), "The body is too large.", 413, $"Request bodies are at most {MaxBodyBytes} bytes.")));
+
+    private static ApiResult Write(ApiResponse response) => new(response);
+
+    private static Task WriteUnhandledAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrderPayments.Api"), context.Request.Path, error);
+        return new ApiResult(ApiResponse.Problem(new ApiProblem(
+            ApiProblem.Urn("internal-error"),
+            "The request could not be completed.",
+            500,
+            "An unexpected error occurred; nothing was lost that was acknowledged. Retry the request (it is idempotent)."))).ExecuteAsync(context);
+    }
+
+    private static Task WriteStatusCodeAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var problem = http.Response.StatusCode switch
+        {
+            404 => ApiProblem.NotFound($"There is no route {http.Request.Method} {http.Request.Path}."),
+            415 => new ApiProblem(ApiProblem.Urn("unsupported-media-type"), "Send the body as JSON.", 415, "The Content-Type must be application/json."),
+            405 => new ApiProblem(ApiProblem.Urn("method-not-allowed"), "Method not allowed.", 405, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+            var other => new ApiProblem(ApiProblem.Urn("http-" + other), "The request failed.", other, $"HTTP {other}."),
+        };
+        return new ApiResult(ApiResponse.Problem(problem)).ExecuteAsync(http);
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report) =>
+        context.Response.WriteAsJsonAsync(
+            new { status = report.Status.ToString(), checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }) },
+            ApiJson.Options);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "OrderPayments API on {Url} (operator page: {Url}, OpenAPI: {Url}openapi/v1.json); Vipps API at {VippsUrl}; store {Store}; authenticate with {ApiKey}.")]
+    private static partial void LogStarted(ILogger logger, Uri url, string vippsUrl, string store, string apiKey);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}.")]
+    private static partial void LogUnhandled(ILogger logger, PathString path, Exception? exception);
+
+    /// <summary>Writes an <see cref="ApiResponse"/>: status, <c>Location</c>, and the body as JSON or problem+json.</summary>
+    private sealed class ApiResult(ApiResponse response) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = response.StatusCode;
+            if (response.Location is { } location)
+            {
+                httpContext.Response.Headers.Location = location;
+            }
+
+            return response.Body is null
+                ? Task.CompletedTask
+                : httpContext.Response.WriteAsJsonAsync(response.Body, response.Body.GetType(), ApiJson.Options, response.ContentType, httpContext.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace OrderPayments.Application.Http;
+
+/// <summary>
+/// What a shared request handler answers, independent of the host: the status code, the body (serialized with
+/// <see cref="ApiJson.Options"/>; an <see cref="ApiProblem"/> as <c>application/problem+json</c>) and an optional
+/// <c>Location</c>. Hosts write it as it is.
+/// </summary>
+/// <param name="StatusCode">The HTTP status code.</param>
+/// <param name="Body">The body, or null for none.</param>
+/// <param name="Location">The <c>Location</c> header (a path), or null.</param>
+public sealed record ApiResponse(int StatusCode, object? Body, string? Location = null)
+{
+    /// <summary>The content type of the body.</summary>
+    public string ContentType => Body is ApiProblem ? "application/problem+json" : "application/json";
+
+    /// <summary>A problem response.</summary>
+    public static ApiResponse Problem(ApiProblem problem) => new(problem.Status, problem);
+}

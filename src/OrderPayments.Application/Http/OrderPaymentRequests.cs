@@ -1,0 +1,320 @@
+using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Workflows;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Workflow;
+
+namespace OrderPayments.Application.Http;
+
+/// <summary>
+/// The request handlers of the HTTP contract, shared by the self-hosted API and the Functions app: each takes the
+/// route values and the raw body, validates, turns the request into a start or a signal, and answers an
+/// <see cref="ApiResponse"/>. Hosts only bind routes to these and write the response. Bad input changes nothing.
+/// </summary>
+public sealed class OrderPaymentRequests
+{
+    /// <summary>The most orders one listing page returns.</summary>
+    public const int MaxPageSize = 200;
+
+    private static readonly Dictionary<string, UserFlow> UserFlows = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["WEB_REDIRECT"] = UserFlow.WebRedirect,
+        ["NATIVE_REDIRECT"] = UserFlow.NativeRedirect,
+        ["PUSH_MESSAGE"] = UserFlow.PushMessage,
+        ["QR"] = UserFlow.Qr,
+    };
+
+    private static readonly Dictionary<string, PaymentProvider> Providers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["vipps"] = PaymentProvider.Vipps,
+        ["payex"] = PaymentProvider.PayEx,
+    };
+
+    private readonly IOrderPaymentClient _client;
+    private readonly Dictionary<PaymentProvider, IProviderNotifications> _notifications;
+    private readonly HashSet<PaymentProvider> _providers;
+    private readonly TimeSpan _startWait;
+
+    /// <summary>Creates the handlers.</summary>
+    /// <param name="client">The workflow client of the host.</param>
+    /// <param name="notifications">The providers' webhook/callback intakes.</param>
+    /// <param name="providers">The providers this deployment is configured for (others are refused at start).</param>
+    /// <param name="startWait">How long a start waits for the redirect URL before answering 202.</param>
+    public OrderPaymentRequests(IOrderPaymentClient client, IEnumerable<IProviderNotifications> notifications, IEnumerable<PaymentProvider> providers, TimeSpan startWait)
+    {
+        _client = client;
+        _notifications = notifications.ToDictionary(n => n.Provider);
+        _providers = providers.ToHashSet();
+        _startWait = startWait;
+    }
+
+    /// <summary>The path of an order's status document.</summary>
+    public static string StatusPath(OrderId orderId) => $"/api/orders/{Uri.EscapeDataString(orderId.Value)}/payment";
+
+    /// <summary>
+    /// <c>PUT /api/orders/{orderId}/payment</c>: starts the order's payment. 201 with the status document and the
+    /// redirect URL when the provider answered within the wait (200 when the same request was started before);
+    /// 202 when it has not answered yet; 409 when the order has a payment for a different request.
+    /// </summary>
+    public async Task<ApiResponse> StartAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var (json, malformed) = JsonBody.Parse(body);
+        if (json is null)
+        {
+            return ApiResponse.Problem(malformed!);
+        }
+
+        var id = ParseOrderId(orderId, json.Errors);
+        var amount = json.Amount("amount", required: true);
+        var description = json.String("description", required: true, PaymentRequest.MaxDescriptionLength);
+        var returnUrl = json.String("returnUrl", required: false, PaymentRequest.MaxReturnUrlLength);
+        var userFlow = json.Choice("userFlow", UserFlows, UserFlow.WebRedirect);
+        var phoneNumber = json.String("phoneNumber", required: false, 15);
+        var provider = json.Choice("provider", Providers, PaymentProvider.Vipps);
+        json.RefuseUnknownFields();
+        if (provider is { } chosen && !_providers.Contains(chosen))
+        {
+            json.Error("provider", $"The provider '{DocumentName(chosen)}' is not configured in this deployment.");
+        }
+
+        if (json.Errors.Count > 0)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(json.Errors));
+        }
+
+        var request = new PaymentRequest(id!.Value, amount!.Value, description!, userFlow!.Value, returnUrl, phoneNumber, provider!.Value);
+        var outcome = await _client.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        switch (outcome.Result)
+        {
+            case StartResult.Invalid:
+                return ApiResponse.Problem(ApiProblem.Invalid(Fields(outcome.Errors)));
+            case StartResult.Conflict:
+                return ApiResponse.Problem(new ApiProblem(
+                    ApiProblem.Urn("order-conflict"),
+                    "The order already has a payment for a different request.",
+                    409,
+                    outcome.Errors[0].Message,
+                    Fields(outcome.Errors)));
+        }
+
+        var location = StatusPath(request.OrderId);
+        var snapshot = await _client.WaitForAsync(request.OrderId, HasLeftCreating, _startWait, cancellationToken).ConfigureAwait(false)
+            ?? outcome.Snapshot!;
+        if (!HasLeftCreating(snapshot))
+        {
+            return new ApiResponse(202, OrderPaymentDocument.From(snapshot), location);
+        }
+
+        return new ApiResponse(outcome.Result == StartResult.Started ? 201 : 200, OrderPaymentDocument.From(snapshot), location);
+    }
+
+    /// <summary><c>GET /api/orders/{orderId}/payment</c>: the status document with the history.</summary>
+    public async Task<ApiResponse> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var errors = new List<ApiFieldError>();
+        if (ParseOrderId(orderId, errors) is not { } id)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(errors));
+        }
+
+        return await _client.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } snapshot
+            ? new ApiResponse(200, OrderPaymentDocument.From(snapshot))
+            : ApiResponse.Problem(ApiProblem.OrderNotFound(orderId));
+    }
+
+    /// <summary><c>GET /api/orders?status=&amp;after=&amp;limit=</c>: a page of orders by id, without histories.</summary>
+    public async Task<ApiResponse> ListAsync(string? status, string? after, string? limit, CancellationToken cancellationToken)
+    {
+        var errors = new List<ApiFieldError>();
+        PaymentStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (Enum.TryParse<PaymentStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !status.Any(char.IsDigit))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors.Add(new ApiFieldError("status", $"Must be one of {string.Join(", ", Enum.GetNames<PaymentStatus>())}."));
+            }
+        }
+
+        OrderId? afterId = null;
+        if (!string.IsNullOrEmpty(after))
+        {
+            afterId = ParseOrderId(after, errors, "after");
+        }
+
+        var size = 50;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            errors.Add(new ApiFieldError("limit", $"Must be a whole number from 1 to {MaxPageSize}."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(errors));
+        }
+
+        var page = await _client.ListAsync(wanted, afterId, size, cancellationToken).ConfigureAwait(false);
+        var next = page.Count == size ? page[^1].State.OrderId.Value : null;
+        return new ApiResponse(200, new OrderPage([.. page.Select(s => OrderPaymentDocument.From(s, withHistory: false))], next));
+    }
+
+    /// <summary><c>POST /api/orders/{orderId}/fulfillments</c> <c>{ shipmentId, amount? }</c>: capture for a shipment (the rest of the reservation when no amount).</summary>
+    public Task<ApiResponse> FulfillAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, emptyIsObject: false, json =>
+        {
+            var shipmentId = json.String("shipmentId", required: true, 100);
+            var amount = json.Amount("amount", required: false);
+            return shipmentId is null
+                ? null
+                : (new FulfillmentSignalled(shipmentId, amount), $"shipment:{shipmentId}:{amount?.ToString() ?? "rest"}");
+        }, cancellationToken);
+
+    /// <summary><c>POST /api/orders/{orderId}/cancellation</c> <c>{ reason? }</c>: cancel what is not captured.</summary>
+    public Task<ApiResponse> CancelAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, emptyIsObject: true, json =>
+        {
+            var reason = json.String("reason", required: false, 200);
+            return (new CancelRequested(reason), "cancel");
+        }, cancellationToken);
+
+    /// <summary><c>POST /api/orders/{orderId}/refunds</c> <c>{ refundId, amount }</c>: pay back part or all of what was captured.</summary>
+    public Task<ApiResponse> RefundAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, emptyIsObject: false, json =>
+        {
+            var refundId = json.String("refundId", required: true, 100);
+            var amount = json.Amount("amount", required: true);
+            return refundId is null || amount is null ? null : (new RefundRequested(refundId, amount.Value), $"refund:{refundId}:{amount}");
+        }, cancellationToken);
+
+    /// <summary><c>POST /api/orders/{orderId}/attempts</c> <c>{ attemptId }</c>: a new payment attempt after an unpaid end.</summary>
+    public Task<ApiResponse> NewAttemptAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, emptyIsObject: false, json =>
+        {
+            var attemptId = json.String("attemptId", required: true, 100);
+            return attemptId is null ? null : (new NewAttemptRequested(attemptId), $"attempt:{attemptId}");
+        }, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /api/webhooks/{provider}</c>: verifies the delivery, records what it means for each order it names
+    /// (once per notification) and answers 200. Not authentic: 401, nothing recorded. A notification about a payment
+    /// this deployment does not know is acknowledged and ignored (a refusal would block the provider's later
+    /// deliveries for that payment).
+    /// </summary>
+    public async Task<ApiResponse> NotifyAsync(PaymentProvider provider, NotificationDelivery delivery, CancellationToken cancellationToken)
+    {
+        if (!_notifications.TryGetValue(provider, out var intake))
+        {
+            return ApiResponse.Problem(ApiProblem.NotFound($"This deployment takes no notifications from {DocumentName(provider)}."));
+        }
+
+        var read = await intake.ReadAsync(delivery, cancellationToken).ConfigureAwait(false);
+        if (read.Refusal is { } refusal)
+        {
+            return ApiResponse.Problem(read.Unauthenticated ? ApiProblem.NotAuthentic(refusal) : ApiProblem.MalformedJson(refusal));
+        }
+
+        var recorded = 0;
+        var ignored = 0;
+        foreach (var notification in read.Notifications)
+        {
+            var order = await _client.FindByReferenceAsync(notification.Reference, cancellationToken).ConfigureAwait(false);
+            var outcome = order is { } id
+                ? await _client.RaiseAsync(id, notification.Input, notification.DedupeKey, cancellationToken).ConfigureAwait(false)
+                : new SignalOutcome(SignalResult.NotFound);
+            if (outcome.Result == SignalResult.Accepted)
+            {
+                recorded++;
+            }
+            else
+            {
+                ignored++;
+            }
+        }
+
+        return new ApiResponse(200, new NotificationReceipt(recorded, ignored));
+    }
+
+    private async Task<ApiResponse> SignalAsync(
+        string orderId,
+        ReadOnlyMemory<byte> body,
+        bool emptyIsObject,
+        Func<JsonBody, (WorkflowInput Signal, string DedupeKey)?> read,
+        CancellationToken cancellationToken)
+    {
+        var (json, malformed) = JsonBody.Parse(body, emptyIsObject);
+        if (json is null)
+        {
+            return ApiResponse.Problem(malformed!);
+        }
+
+        var id = ParseOrderId(orderId, json.Errors);
+        var signal = read(json);
+        json.RefuseUnknownFields();
+        if (json.Errors.Count > 0 || signal is null || id is null)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(json.Errors));
+        }
+
+        var outcome = await _client.RaiseAsync(id.Value, signal.Value.Signal, signal.Value.DedupeKey, cancellationToken).ConfigureAwait(false);
+        var location = StatusPath(id.Value);
+        return outcome.Result switch
+        {
+            SignalResult.Accepted => new ApiResponse(202, new SignalReceipt("accepted", location), location),
+            SignalResult.Duplicate => new ApiResponse(200, new SignalReceipt("duplicate", location), location),
+            SignalResult.NotFound => ApiResponse.Problem(ApiProblem.OrderNotFound(orderId)),
+            _ => ApiResponse.Problem(Refused(outcome.Rejection!)),
+        };
+    }
+
+    /// <summary>A signal the order's state refuses: 422 for amounts, 409 for the order's state, 400 for fields.</summary>
+    private static ApiProblem Refused(InputRejection rejection)
+    {
+        var status = rejection.Reason switch
+        {
+            RejectionReason.InvalidRequest => 400,
+            RejectionReason.InvalidAmount or RejectionReason.CurrencyMismatch or RejectionReason.ExceedsRemaining or RejectionReason.ExceedsRefundable => 422,
+            _ => 409,
+        };
+        var kind = KebabCase(rejection.Reason.ToString());
+        return new ApiProblem(
+            ApiProblem.Urn(kind),
+            status == 409 ? "The order's state does not allow this now." : "The request cannot be applied to this order.",
+            status,
+            rejection.Message,
+            rejection.Field is { } field ? [new ApiFieldError(field, rejection.Message)] : null);
+    }
+
+    private static bool HasLeftCreating(OrderPaymentSnapshot snapshot) =>
+        snapshot.State.Status != PaymentStatus.Creating || snapshot.State.RedirectUrl is not null;
+
+    private static OrderId? ParseOrderId(string value, List<ApiFieldError> errors, string field = "orderId")
+    {
+        if (OrderId.TryParse(value, out var id, out var error))
+        {
+            return id;
+        }
+
+        errors.Add(new ApiFieldError(field, error));
+        return null;
+    }
+
+    private static List<ApiFieldError> Fields(IEnumerable<InputRejection> rejections) =>
+        [.. rejections.Select(r => new ApiFieldError(r.Field ?? "body", r.Message))];
+
+    private static string DocumentName(PaymentProvider provider) => OrderPaymentDocument.ProviderName(provider);
+
+    private static string KebabCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
+
+/// <summary>The answer to a signal: accepted (applied shortly, in order) or a duplicate of one recorded before.</summary>
+/// <param name="Result"><c>accepted</c> or <c>duplicate</c>.</param>
+/// <param name="Status">The path of the order's status document.</param>
+public sealed record SignalReceipt(string Result, string Status);
+
+/// <summary>The answer to a webhook or callback.</summary>
+/// <param name="Recorded">Notifications recorded for an order.</param>
+/// <param name="Ignored">Duplicates and notifications about unknown payments.</param>
+public sealed record NotificationReceipt(int Recorded, int Ignored);
