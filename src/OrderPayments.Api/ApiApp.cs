@@ -73,7 +73,9 @@ public static partial class ApiApp
 
         builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        // The document describes this API only; the embedded simulator mimics Vipps' own (documented by Vipps).
+        builder.Services.AddOpenApi(options => options.ShouldInclude = description =>
+            description.RelativePath?.StartsWith(SimulatorPath.TrimStart('/'), StringComparison.Ordinal) != true);
         builder.Services.AddOrderPaymentsRuntime(configuration);
         builder.Services.AddVipps(configuration);
         builder.Services.AddHostedService<WebhookRegistrationService>();

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OrderPayments.Api.Tests;
+
+/// <summary>
+/// The API as the one-command run starts it (Development, simulator embedded), on Kestrel at 127.0.0.1 with a free
+/// port and a fresh SQLite file, with short windows so deadlines pass within a test. Everything goes over HTTP.
+/// </summary>
+internal sealed class ApiHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiHost(WebApplication app, string directory)
+    {
+        _app = app;
+        Directory = directory;
+        Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
+        Http = new HttpClient { BaseAddress = Address };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", ApiApp.DevelopmentApiKey);
+        Anonymous = new HttpClient { BaseAddress = Address };
+    }
+
+    public Uri Address { get; }
+
+    public string Directory { get; }
+
+    /// <summary>A client with the development API key.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A client without the API key (webhooks, simulator, refusals).</summary>
+    public HttpClient Anonymous { get; }
+
+    /// <summary>Starts the API; <paramref name="settings"/> override the test defaults. Reuses <paramref name="directory"/>'s file when given.</summary>
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, string? directory = null)
+    {
+        directory ??= Path.Combine(Path.GetTempPath(), "orderpayments-api-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)));
+        System.IO.Directory.CreateDirectory(directory);
+        var values = new Dictionary<string, string?>
+        {
+            ["OrderPayments:Store:Path"] = Path.Combine(directory, "orders.db"),
+            ["OrderPayments:StartWait"] = "00:00:05",
+            ["Workflow:FirstPollDelay"] = "00:00:00.300",
+            ["Workflow:MaxPollInterval"] = "00:00:00.500",
+            ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
+            ["Runtime:ActivityRetryMaxDelay"] = "00:00:00.500",
+            ["Runtime:LeaseDuration"] = "00:00:03",
+            ["Vipps:RetryBaseDelay"] = "00:00:00.020",
+            ["Vipps:MaxRetryDelay"] = "00:00:00.200",
+            ["Vipps:AttemptTimeout"] = "00:00:05",
+            ["Vipps:CircuitBreakerMinimumThroughput"] = "100000",
+            ["Simulator:WebhookMaxAttempts"] = "30",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var app = ApiApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(values);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+        var host = new ApiHost(app, directory);
+        await Eventually.Holds(async () => (await host.Anonymous.GetAsync("simulator/vipps/control/stats")).IsSuccessStatusCode && await host.WebhookRegisteredAsync(), "the webhook is registered");
+        return host;
+    }
+
+    public static JsonObject StartBody(long amount = 1000, string currency = "NOK") => new()
+    {
+        ["amount"] = new JsonObject { ["currency"] = currency, ["value"] = amount },
+        ["description"] = "End-to-end test order",
+        ["returnUrl"] = "https://shop.example/return",
+    };
+
+    public static JsonObject Amount(long value, string currency = "NOK") => new() { ["currency"] = currency, ["value"] = value };
+
+    public Task<HttpResponseMessage> PutPaymentAsync(string orderId, JsonNode body) =>
+        Http.PutAsync($"api/orders/{orderId}/payment", Json(body));
+
+    /// <summary>Starts a payment and returns its status document (asserting 201).</summary>
+    public async Task<JsonObject> StartPaymentAsync(string orderId, long amount = 1000)
+    {
+        using var response = await PutPaymentAsync(orderId, StartBody(amount));
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, JsonNode? body) => Http.PostAsync(path, body is null ? null : Json(body));
+
+    public async Task<HttpResponseMessage> FulfillAsync(string orderId, string shipmentId, long? amount = null)
+    {
+        var body = new JsonObject { ["shipmentId"] = shipmentId };
+        if (amount is { } value)
+        {
+            body["amount"] = Amount(value);
+        }
+
+        return await PostAsync($"api/orders/{orderId}/fulfillments", body);
+    }
+
+    public Task<HttpResponseMessage> RefundAsync(string orderId, string refundId, long amount) =>
+        PostAsync($"api/orders/{orderId}/refunds", new JsonObject { ["refundId"] = refundId, ["amount"] = Amount(amount) });
+
+    public async Task<JsonObject> GetOrderAsync(string orderId)
+    {
+        using var response = await Http.GetAsync($"api/orders/{orderId}/payment");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>Polls the status document until <paramref name="condition"/> holds (deadline 20 s), and returns it.</summary>
+    public async Task<JsonObject> WaitForOrderAsync(string orderId, Func<JsonObject, bool> condition, string what)
+    {
+        JsonObject? last = null;
+        try
+        {
+            await Eventually.Holds(async () => condition(last = await GetOrderAsync(orderId)), what, TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{exception.Message} Last document: {last?.ToJsonString()}", exception);
+        }
+
+        return last!;
+    }
+
+    public Task<JsonObject> WaitForStatusAsync(string orderId, string status) =>
+        WaitForOrderAsync(orderId, o => (string?)o["status"] == status && (int?)o["pendingSignals"] == 0, $"order {orderId} is {status}");
+
+    /// <summary>The customer approves (or rejects) in the simulated Vipps app.</summary>
+    public async Task CustomerAsync(string reference, string decision)
+    {
+        using var response = await Anonymous.PostAsync($"simulator/vipps/control/payments/{reference}/{decision}", null);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task SetFaultsAsync(object faults)
+    {
+        using var response = await Anonymous.PostAsJsonAsync("simulator/vipps/control/faults", faults);
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The simulator's counters: calls per kind, and how often each idempotency key was applied.</summary>
+    public async Task<JsonObject> StatsAsync() => (await Anonymous.GetFromJsonAsync<JsonObject>("simulator/vipps/control/stats"))!;
+
+    /// <summary>Signs a webhook body the way Vipps does, with <paramref name="secret"/>, for the registered URL.</summary>
+    public HttpRequestMessage SignedWebhook(string body, string secret, string? date = null)
+    {
+        var url = new Uri(Address, "api/webhooks/vipps");
+        date ??= "Sun, 22 Nov 2026 12:00:00 GMT";
+        var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"POST\n{url.PathAndQuery}\n{date};{url.Authority};{hash}")));
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-ms-date", date);
+        request.Headers.Add("x-ms-content-sha256", hash);
+        request.Headers.TryAddWithoutValidation("Authorization", $"HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}");
+        return request;
+    }
+
+    public static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+    public static async Task<JsonObject> ProblemAsync(HttpResponseMessage response)
+    {
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Anonymous.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Stops the host without deleting its file (to start another on it).</summary>
+    public async Task StopAsync() => await DisposeAsync();
+
+    // Readiness only: the registration's outcome is not observable over HTTP without the secret.
+    private Task<bool> WebhookRegisteredAsync() =>
+        Task.FromResult(_app.Services.GetRequiredService<OrderPayments.Vipps.Webhooks.VippsWebhookSubscription>().Verifier is not null);
+
+}
