@@ -155,4 +155,39 @@ public sealed class FulfillmentTests
         driver.State.Shipments.ShouldHaveSingleItem().Outcome.ShouldBe(OperationOutcome.Failed);
         driver.State.Capturable.ShouldBe(Nok(1000));
     }
+
+    [Fact]
+    public void Notified_EchoOfItsOwnSucceededCapture_DoesNotQuery()
+    {
+        var driver = new WorkflowDriver().Captured();
+        var key = driver.State.Shipments.ShouldHaveSingleItem().CaptureKey;
+
+        var step = driver.Send(new ProviderNotified(driver.State.Reference, "CAPTURED", key));
+
+        step.Actions.ShouldBeEmpty();
+        step.State.QueryWanted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Notified_EchoOfItsCaptureInFlight_WaitsForTheCallsOwnResult()
+    {
+        var driver = new WorkflowDriver().Authorized();
+        driver.Send(new FulfillmentSignalled("shipment-1"));
+        var capture = driver.InFlight<CapturePayment>();
+
+        var step = driver.Send(new ProviderNotified(driver.State.Reference, "CAPTURED", capture.Key));
+
+        step.Actions.ShouldBeEmpty();
+        step.State.QueryWanted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Notified_CaptureWithAKeyItDidNotIssue_Queries()
+    {
+        var driver = new WorkflowDriver().Authorized();
+
+        var step = driver.Send(new ProviderNotified(driver.State.Reference, "CAPTURED", IdempotencyKey.Parse("someone-elses-key")));
+
+        step.Actions.ShouldHaveSingleItem().ShouldBeOfType<QueryPayment>();
+    }
 }

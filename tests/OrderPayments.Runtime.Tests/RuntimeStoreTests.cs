@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+using OrderPayments.Application.Hosting;
+using OrderPayments.Application.Workflows;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Workflow;
+using OrderPayments.Runtime.Storage;
+
+namespace OrderPayments.Runtime.Tests;
+
+/// <summary>Client writes under concurrency (group commit), reference look-ups, host values and schema upgrades.</summary>
+public sealed class RuntimeStoreTests
+{
+    [Fact]
+    public async Task Start_ManyConcurrently_EveryOrderCommittedOnce()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 300).Select(i =>
+            Task.Run(() => host.Client.StartAsync(RuntimeTestHost.Request($"bulk-{i}"), CancellationToken.None))));
+        var again = await host.Client.StartAsync(RuntimeTestHost.Request("bulk-7"), CancellationToken.None);
+
+        outcomes.ShouldAllBe(o => o.Result == StartResult.Started);
+        again.Result.ShouldBe(StartResult.AlreadyStarted);
+        (await host.Client.CountByStatusAsync(CancellationToken.None))[PaymentStatus.Creating].ShouldBe(300);
+    }
+
+    [Fact]
+    public async Task Raise_SameDedupeKeyConcurrently_RecordedOnce()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        await host.Client.StartAsync(RuntimeTestHost.Request("order-1"), CancellationToken.None);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            Task.Run(() => host.Client.RaiseAsync(OrderId.Parse("order-1"), new CancelRequested(), "cancel", CancellationToken.None))));
+
+        outcomes.Count(o => o.Result == SignalResult.Accepted).ShouldBe(1);
+        outcomes.Count(o => o.Result == SignalResult.Duplicate).ShouldBe(49);
+        (await host.Client.CountPendingSignalsAsync(CancellationToken.None)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task FindByReference_CurrentAttempt_FindsTheOrder()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var long60 = new string('a', 60);
+        var started = await host.Client.StartAsync(RuntimeTestHost.Request(long60), CancellationToken.None);
+
+        var found = await host.Client.FindByReferenceAsync(started.Snapshot!.State.Reference, CancellationToken.None);
+
+        found.ShouldBe(OrderId.Parse(long60));
+        (await host.Client.FindByReferenceAsync(PaymentReference.Parse("unknown-0001"), CancellationToken.None)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task HostValues_SetThenRead_SurviveANewStore()
+    {
+        var path = TempFile("values");
+        await using (var host = new RuntimeTestHost(dispatcher: false, databasePath: path))
+        {
+            await host.Get<IHostValueStore>().SetAsync("name", "first", CancellationToken.None);
+            await host.Get<IHostValueStore>().SetAsync("name", "second", CancellationToken.None);
+        }
+
+        await using var reopened = new RuntimeTestHost(dispatcher: false, databasePath: path);
+        (await reopened.Get<IHostValueStore>().GetAsync("name", CancellationToken.None)).ShouldBe("second");
+        (await reopened.Get<IHostValueStore>().GetAsync("other", CancellationToken.None)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Open_Version1File_MigratesAndFindsExistingReferences()
+    {
+        var path = TempFile("v1");
+        string reference;
+        await using (var writer = new RuntimeTestHost(dispatcher: false, databasePath: path))
+        {
+            reference = (await writer.Client.StartAsync(RuntimeTestHost.Request("old-order"), CancellationToken.None)).Snapshot!.State.Reference.Value;
+        }
+
+        // Make it a version-1 file again: drop what migration 2 added.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = "DROP TABLE payment_references; DROP TABLE host_values; PRAGMA user_version = 1;";
+            downgrade.ExecuteNonQuery();
+        }
+
+        await using var upgraded = new RuntimeTestHost(dispatcher: false, databasePath: path);
+        (await upgraded.Client.FindByReferenceAsync(PaymentReference.Parse(reference), CancellationToken.None)).ShouldBe(OrderId.Parse("old-order"));
+        RuntimeStore.SchemaVersion.ShouldBe(2);
+    }
+
+    private static string TempFile(string name) =>
+        Path.Combine(Path.GetTempPath(), $"orderpayments-{name}-{Environment.ProcessId}-{Environment.TickCount64}.db");
+}
