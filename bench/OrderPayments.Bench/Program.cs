@@ -1,15 +1,40 @@
+using System.Globalization;
 using OrderPayments.Bench;
 
+// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
 return args switch
 {
-    ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
+    ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
     ["dispatcher"] => await DispatcherBenchmark.RunAsync(5000),
+    ["waiting", var count] => await WaitingBenchmark.RunAsync(Number(count), 64),
+    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded),
     _ => Usage(),
 };
 
+static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+
+static (int Orders, int Concurrency, string? Json, bool Embedded)? Options(string[] args)
+{
+    var (orders, concurrency, json, embedded) = (2000, 64, (string?)null, false);
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--orders" when i + 1 < args.Length: orders = Number(args[++i]); break;
+            case "--concurrency" when i + 1 < args.Length: concurrency = Number(args[++i]); break;
+            case "--json" when i + 1 < args.Length: json = args[++i]; break;
+            case "--embedded-simulator": embedded = true; break;
+            default: return null;
+        }
+    }
+
+    return (orders, concurrency, json, embedded);
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench dispatcher [orders]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] | waiting N | dispatcher [orders]");
     return 2;
 }

@@ -21,6 +21,9 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     private readonly ChangeFeed _changes;
     private readonly GroupCommit _writes;
 
+    /// <summary>How often a waiter re-reads the file when no commit of this process woke it (a dispatcher elsewhere).</summary>
+    private static readonly TimeSpan ExternalPoll = TimeSpan.FromMilliseconds(500);
+
     internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, WorkSignal work, ChangeFeed changes, int maxBatch)
     {
         _store = store;
@@ -28,11 +31,8 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         _time = time;
         _work = work;
         _changes = changes;
-        _writes = new GroupCommit(store, maxBatch, written =>
-        {
-            _work.Set();
-            _changes.Publish(written);
-        });
+        // Client writes add work for the dispatcher; they change no order's state (waiters hear of the dispatcher's commits).
+        _writes = new GroupCommit(store, maxBatch, _ => _work.Set());
     }
 
     /// <inheritdoc />
@@ -148,30 +148,39 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 
     /// <inheritdoc />
     /// <remarks>
-    /// Wakes on commits of the order in this process and checks the file at least every 100 ms, so it also sees a
+    /// Wakes on commits of the order in this process and checks the file at least every 500 ms, so it also sees a
     /// dispatcher in another process.
     /// </remarks>
     public async Task<OrderPaymentSnapshot?> WaitForAsync(OrderId orderId, Func<OrderPaymentSnapshot, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
+        using var subscription = _changes.Follow(orderId.Value);
+        var snapshot = await GetAsync(orderId, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var changed = _changes.Next(orderId.Value);
-            var snapshot = await GetAsync(orderId, cancellationToken).ConfigureAwait(false);
-            if (snapshot is not null && condition(snapshot))
+            if (snapshot is null || condition(snapshot))
             {
                 return snapshot;
             }
 
             var left = timeout - elapsed.Elapsed;
-            if (snapshot is null || left <= TimeSpan.Zero)
+            if (left <= TimeSpan.Zero)
             {
                 return null;
             }
 
-            var poll = left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100);
-            await Task.WhenAny(changed, Task.Delay(poll, cancellationToken)).ConfigureAwait(false);
+            var next = subscription.Next;
+            if (subscription.NewerThan(snapshot.Version) is { } published)
+            {
+                snapshot = published;
+                continue;
+            }
+
+            var poll = left < ExternalPoll ? left : ExternalPoll;
+            await Task.WhenAny(next, Task.Delay(poll, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+            snapshot = subscription.NewerThan(snapshot.Version)
+                ?? (next.IsCompleted ? snapshot : await GetAsync(orderId, cancellationToken).ConfigureAwait(false));
         }
     }
 

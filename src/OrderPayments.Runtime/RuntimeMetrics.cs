@@ -20,7 +20,7 @@ public sealed class RuntimeMetrics : IDisposable
         SignalsApplied = _meter.CreateCounter<long>("orderpayments.runtime.signals_applied", description: "Recorded signals applied");
         ActivityRetries = _meter.CreateCounter<long>("orderpayments.runtime.activity_retries", description: "Activity attempts that failed transiently");
         ActivityDuration = _meter.CreateHistogram<double>("orderpayments.runtime.activity_duration", "ms", "Duration of one provider call");
-        DispatcherLag = _meter.CreateHistogram<double>("orderpayments.runtime.dispatcher_lag", "ms", "Time from a signal being recorded to it being applied");
+        DispatcherLag = _meter.CreateHistogram<double>("orderpayments.runtime.dispatcher_lag", "ms", "Time from a signal being recorded to the step that applied it being committed (visible)");
         BatchSize = _meter.CreateHistogram<long>("orderpayments.runtime.batch_size", description: "Steps committed per transaction");
         Cycles = _meter.CreateCounter<long>("orderpayments.runtime.dispatcher_cycles", description: "Dispatcher transactions, busy or idle (an idle dispatcher should make few)");
         _meter.CreateObservableGauge("orderpayments.runtime.instances", ObserveInstances, description: "Orders by status");

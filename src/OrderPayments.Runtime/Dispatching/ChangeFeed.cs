@@ -1,33 +1,122 @@
 using System.Collections.Concurrent;
+using OrderPayments.Application.Workflows;
 
 namespace OrderPayments.Runtime.Dispatching;
 
 /// <summary>
-/// Tells waiters in this process that an order's committed state changed, so they need not poll the file.
-/// Per order: a commit wakes only the waiters of the orders it wrote.
+/// Hands the snapshots the dispatcher commits to waiters in this process, per order, so a waiter need not read the
+/// file after every commit. Only orders someone waits for are tracked; a publish for another order costs a lookup.
 /// </summary>
 internal sealed class ChangeFeed
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
-    /// <summary>Completes at the next commit that writes the order.</summary>
-    public Task Next(string orderId) =>
-        _waiters.GetOrAdd(orderId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    /// <summary>Wakes the waiters of the orders just committed.</summary>
-    public void Publish(IEnumerable<string> orderIds)
+    /// <summary>Starts following an order; dispose the subscription when done.</summary>
+    public Subscription Follow(string orderId)
     {
-        if (_waiters.IsEmpty)
+        while (true)
         {
-            return;
+            var subscription = _subscriptions.GetOrAdd(orderId, static id => new Subscription(id));
+            if (subscription.TryJoin())
+            {
+                subscription.Feed = this;
+                return subscription;
+            }
+
+            // It was just closed by its last follower: take a fresh one.
+            _subscriptions.TryRemove(KeyValuePair.Create(orderId, subscription));
+        }
+    }
+
+    /// <summary>Tells the order's followers about a committed snapshot (called in commit order).</summary>
+    public void Publish(OrderPaymentSnapshot snapshot)
+    {
+        if (!_subscriptions.IsEmpty && _subscriptions.TryGetValue(snapshot.State.OrderId.Value, out var subscription))
+        {
+            subscription.Publish(snapshot);
+        }
+    }
+
+    /// <summary>One order's committed snapshots, for as long as anyone follows it.</summary>
+    internal sealed class Subscription : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private readonly string _orderId;
+        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private OrderPaymentSnapshot? _latest;
+        private int _followers;
+        private bool _closed;
+
+        public Subscription(string orderId) => _orderId = orderId;
+
+        public ChangeFeed? Feed { get; set; }
+
+        /// <summary>The latest snapshot published since following began, if it is newer than <paramref name="version"/>.</summary>
+        public OrderPaymentSnapshot? NewerThan(long version)
+        {
+            lock (_lock)
+            {
+                return _latest is { } latest && latest.Version > version ? latest : null;
+            }
         }
 
-        foreach (var id in orderIds)
+        /// <summary>Completes at the next publish.</summary>
+        public Task Next
         {
-            if (_waiters.TryRemove(id, out var waiter))
+            get
             {
-                waiter.TrySetResult();
+                lock (_lock)
+                {
+                    return _next.Task;
+                }
             }
+        }
+
+        public bool TryJoin()
+        {
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                _followers++;
+                return true;
+            }
+        }
+
+        public void Publish(OrderPaymentSnapshot snapshot)
+        {
+            TaskCompletionSource woken;
+            lock (_lock)
+            {
+                if (_latest is not null && _latest.Version >= snapshot.Version)
+                {
+                    return;
+                }
+
+                _latest = snapshot;
+                woken = _next;
+                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            woken.TrySetResult();
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                if (--_followers > 0)
+                {
+                    return;
+                }
+
+                _closed = true;
+            }
+
+            Feed?._subscriptions.TryRemove(KeyValuePair.Create(_orderId, this));
         }
     }
 }

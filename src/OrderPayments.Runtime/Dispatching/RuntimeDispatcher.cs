@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Workflows;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Runtime.Storage;
@@ -166,7 +167,9 @@ internal sealed class RuntimeDispatcher : BackgroundService
             }
 
             var due = session.DueInstances(now, _options.MaxBatchSize);
-            var steps = due.Sum(id => Step(session, id, now));
+            var committed = new List<OrderPaymentSnapshot>(due.Count);
+            var received = new List<(DateTimeOffset At, string Input)>();
+            var steps = due.Sum(id => Step(session, id, now, committed, received));
             var nextDue = session.NextDue(now);
             var counts = steps > 0 && ++_batches % 64 == 1 ? session.CountByStatus() : null;
             session.Commit();
@@ -189,7 +192,17 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 _metrics.BatchSize.Record(steps);
             }
 
-            _changes.Publish(due);
+            foreach (var snapshot in committed)
+            {
+                _changes.Publish(snapshot);
+            }
+
+            var visibleAt = _time.GetUtcNow();
+            foreach (var (at, input) in received)
+            {
+                _metrics.DispatcherLag.Record((visibleAt - at).TotalMilliseconds, new KeyValuePair<string, object?>("input", input));
+            }
+
             return new BatchResult(true, due.Count == _options.MaxBatchSize, nextDue);
         }
         finally
@@ -218,7 +231,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
     }
 
-    private int Step(StoreSession session, string id, DateTimeOffset now)
+    private int Step(StoreSession session, string id, DateTimeOffset now, List<OrderPaymentSnapshot> committed, List<(DateTimeOffset At, string Input)> received)
     {
         var row = session.LoadInstance(id);
         if (row is null)
@@ -234,7 +247,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             session.MarkApplied(signal.Seq, step, now);
             Record(session, id, now, signal.InputJson, step, state.Request.Provider);
             _metrics.SignalsApplied.Add(1);
-            _metrics.DispatcherLag.Record((now - signal.ReceivedAt).TotalMilliseconds);
+            received.Add((signal.ReceivedAt, signal.Input.GetType().Name));
             if (step.Rejection is { } rejection)
             {
                 RuntimeLogs.SignalRejected(_logger, signal.Seq, id, rejection.Reason.ToString(), rejection.Message);
@@ -259,6 +272,9 @@ internal sealed class RuntimeDispatcher : BackgroundService
         if (!ReferenceEquals(state, row.State))
         {
             session.UpdateInstance(state, row.Version, now);
+
+            // Every pending signal of the order was applied, and none can be added before this transaction commits.
+            committed.Add(new OrderPaymentSnapshot(state, row.Version + 1, now, 0));
         }
 
         return steps;

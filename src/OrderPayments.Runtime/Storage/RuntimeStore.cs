@@ -26,6 +26,9 @@ public sealed class RuntimeStore
         _migrated = new Lazy<bool>(Migrate, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>Serializes this process's write transactions on the file (other processes still meet SQLite's lock).</summary>
+    internal SemaphoreSlim WriteGate { get; } = new(1, 1);
+
     /// <summary>The schema version this code writes.</summary>
     public static int SchemaVersion => RuntimeSchema.Migrations.Count;
 

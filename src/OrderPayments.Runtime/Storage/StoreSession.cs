@@ -18,10 +18,29 @@ internal sealed class StoreSession : IDisposable
     private readonly SqliteTransaction? _transaction;
     private readonly Dictionary<string, SqliteCommand> _commands = [];
 
+    private readonly RuntimeStore? _writeGateOwner;
+
     private StoreSession(RuntimeStore store, bool write)
     {
-        _connection = store.Open();
-        _transaction = write ? _connection.BeginTransaction(deferred: false) : null;
+        if (write)
+        {
+            // One writer at a time in this process: waiting here is a queue, whereas waiting on SQLite's lock is its
+            // busy handler's sleep-and-retry, which costs milliseconds per collision under load.
+            store.WriteGate.Wait();
+            _writeGateOwner = store;
+        }
+
+        try
+        {
+            _connection = store.Open();
+            _transaction = write ? _connection.BeginTransaction(deferred: false) : null;
+        }
+        catch
+        {
+            _connection?.Dispose();
+            _writeGateOwner?.WriteGate.Release();
+            throw;
+        }
     }
 
     public static StoreSession Write(RuntimeStore store) => new(store, write: true);
@@ -43,6 +62,7 @@ internal sealed class StoreSession : IDisposable
 
         _transaction?.Dispose();
         _connection.Dispose();
+        _writeGateOwner?.WriteGate.Release();
     }
 
     // ---- Lease ----
