@@ -36,11 +36,17 @@ public static class HostSettings
     ];
 
     /// <summary>The Vipps settings that are secrets: never logged, kept in Key Vault in Azure.</summary>
-    public static IReadOnlyList<string> VippsSecretKeys { get; } = ["ClientSecret", "SubscriptionKey"];
+    public static IReadOnlyList<string> VippsSecretKeys { get; } = ["ClientSecret", "SubscriptionKey", "WebhookSecret"];
+
+    /// <summary>
+    /// The secret Vipps returned when the webhook was registered; the Functions app verifies deliveries with it (the
+    /// self-hosted API registers itself and keeps the secret in its store instead).
+    /// </summary>
+    public const string VippsWebhookSecret = "Vipps__WebhookSecret";
 
     /// <summary>Every setting the Functions app reads, as flat names (<c>Vipps__ClientId</c>).</summary>
     public static IReadOnlyList<string> FunctionsApp { get; } =
-        [AzureWebJobsStorage, FunctionsWorkerRuntime, TaskHubName, .. VippsKeys.Select(Flat)];
+        [AzureWebJobsStorage, FunctionsWorkerRuntime, TaskHubName, .. VippsKeys.Select(Flat), VippsWebhookSecret];
 
     /// <summary>The flat name of a Vipps setting (<c>ClientId</c> → <c>Vipps__ClientId</c>).</summary>
     public static string Flat(string vippsKey) => $"{VippsSection}__{vippsKey}";

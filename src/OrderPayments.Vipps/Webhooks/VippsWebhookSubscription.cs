@@ -31,6 +31,11 @@ public sealed partial class VippsWebhookSubscription
     /// <summary>The verifier of the current registration, or null until <see cref="EnsureRegisteredAsync"/> succeeded.</summary>
     public VippsWebhookVerifier? Verifier => _verifier;
 
+    /// <summary>
+    /// Uses a registration made elsewhere (e.g. once per deployment, its secret kept in Key Vault) without calling Vipps.
+    /// </summary>
+    public void UseRegistered(Uri url, string secret) => _verifier = new VippsWebhookVerifier(url, secret);
+
     /// <summary>Makes sure Vipps delivers payment events to <paramref name="url"/> with a secret known here.</summary>
     /// <exception cref="Http.VippsApiException">Vipps refused or could not be reached (retry later).</exception>
     public async Task EnsureRegisteredAsync(Uri url, CancellationToken cancellationToken)

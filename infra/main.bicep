@@ -1,0 +1,134 @@
+// OrderPayments on Azure: the Functions app (Flex Consumption, isolated worker, Durable Functions on Azure Storage),
+// its storage account with the two queues, Key Vault for the Vipps secrets, Application Insights + Log Analytics.
+// One user-assigned managed identity; no shared keys. Deploy with `azd up` (azure.yaml at the repository root).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment; used to make resource names unique.')
+param environmentName string
+
+@minLength(1)
+@description('Location of every resource (a region that offers Flex Consumption).')
+param location string
+
+@description('Object id of the deploying user, given data access for debugging. Empty for none.')
+param principalId string = ''
+
+@description('Vipps API base URL: https://apitest.vipps.no (test) or https://api.vipps.no (production).')
+param vippsBaseUrl string = 'https://apitest.vipps.no'
+
+@description('Vipps sales unit client id.')
+param vippsClientId string
+
+@description('Vipps merchant serial number.')
+param vippsMerchantSerialNumber string
+
+@secure()
+@description('Vipps client secret (kept in Key Vault).')
+param vippsClientSecret string
+
+@secure()
+@description('Vipps subscription key (kept in Key Vault).')
+param vippsSubscriptionKey string
+
+@secure()
+@description('The secret Vipps returned when the webhook was registered (kept in Key Vault); empty until registered.')
+param vippsWebhookSecret string = ''
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = '${abbrs.webSitesFunctions}orderpayments-${resourceToken}'
+var taskHubName = 'OrderPayments'
+var deploymentContainerName = 'app-package-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}orderpayments-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module vault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${take(resourceToken, 17)}'
+    location: location
+    tags: tags
+    vippsClientSecret: vippsClientSecret
+    vippsSubscriptionKey: vippsSubscriptionKey
+    vippsWebhookSecret: vippsWebhookSecret
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    keyVaultName: vault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    identityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  dependsOn: [rbac]
+  params: {
+    name: functionAppName
+    location: location
+    tags: tags
+    identityId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    keyVaultUri: vault.outputs.uri
+    taskHubName: taskHubName
+    vippsBaseUrl: vippsBaseUrl
+    vippsClientId: vippsClientId
+    vippsMerchantSerialNumber: vippsMerchantSerialNumber
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_FUNCTION_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output VIPPS_WEBHOOK_URL string = api.outputs.webhookUrl

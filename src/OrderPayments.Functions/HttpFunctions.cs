@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.DurableTask.Client;
+using OrderPayments.Application.Http;
+using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Payments;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Workflow;
+
+namespace OrderPayments.Functions;
+
+/// <summary>
+/// The HTTP contract of the self-hosted API, bound to the same shared handlers (<see cref="OrderPaymentRequests"/>).
+/// Storefront and fulfillment routes use function keys (auth level Function); the webhook is anonymous and
+/// authenticated by its HMAC signature, then handed to a queue so it is answered fast.
+/// </summary>
+public sealed class HttpFunctions
+{
+    private readonly OrderPaymentWorkflow _workflow;
+    private readonly TimeProvider _time;
+    private readonly IEnumerable<IProviderNotifications> _notifications;
+    private readonly IEnumerable<IPaymentProvider> _providers;
+
+    /// <summary>Creates the functions.</summary>
+    public HttpFunctions(OrderPaymentWorkflow workflow, TimeProvider time, IEnumerable<IProviderNotifications> notifications, IEnumerable<IPaymentProvider> providers)
+    {
+        _workflow = workflow;
+        _time = time;
+        _notifications = notifications;
+        _providers = providers;
+    }
+
+    /// <summary><c>PUT /api/orders/{orderId}/payment</c>.</summary>
+    [Function("StartPayment")]
+    public async Task<HttpResponseData> StartPayment(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "orders/{orderId}/payment")] HttpRequestData request,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(request, await Requests(client).StartAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+
+    /// <summary><c>GET /api/orders/{orderId}/payment</c>.</summary>
+    [Function("GetPayment")]
+    public async Task<HttpResponseData> GetPayment(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}/payment")] HttpRequestData request,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(request, await Requests(client).GetAsync(orderId, request.FunctionContext.CancellationToken));
+
+    /// <summary><c>GET /api/orders?status=&amp;after=&amp;limit=</c>.</summary>
+    [Function("ListOrders")]
+    public async Task<HttpResponseData> ListOrders(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+        return await WriteAsync(request, await Requests(client).ListAsync(query["status"], query["after"], query["limit"], request.FunctionContext.CancellationToken));
+    }
+
+    /// <summary><c>POST /api/orders/{orderId}/fulfillments</c>.</summary>
+    [Function("Fulfill")]
+    public async Task<HttpResponseData> Fulfill(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/fulfillments")] HttpRequestData request,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(request, await Requests(client).FulfillAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+
+    /// <summary><c>POST /api/orders/{orderId}/cancellation</c>.</summary>
+    [Function("Cancel")]
+    public async Task<HttpResponseData> Cancel(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/cancellation")] HttpRequestData request,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(request, await Requests(client).CancelAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+
+    /// <summary><c>POST /api/orders/{orderId}/refunds</c>.</summary>
+    [Function("Refund")]
+    public async Task<HttpResponseData> Refund(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/refunds")] HttpRequestData request,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(request, await Requests(client).RefundAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+
+    /// <summary><c>POST /api/orders/{orderId}/attempts</c>.</summary>
+    [Function("NewAttempt")]
+    public async Task<HttpResponseData> NewAttempt(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/attempts")] HttpRequestData request,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(request, await Requests(client).NewAttemptAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+
+    /// <summary>
+    /// <c>POST /api/webhooks/vipps</c>: verifies the signature over the raw body, then queues the verified delivery
+    /// (answered 202 at once); <see cref="NotificationFunctions.ApplyNotification"/> records it for the order.
+    /// </summary>
+    [Function("VippsWebhook")]
+    public async Task<WebhookResult> VippsWebhook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/vipps")] HttpRequestData request)
+    {
+        var body = await HttpBodies.ReadAsync(request);
+        var delivery = NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value))), body);
+        var intake = _notifications.FirstOrDefault(n => n.Provider == PaymentProvider.Vipps);
+        var read = intake is null
+            ? NotificationIntake.NotAuthentic("This deployment takes no Vipps notifications.")
+            : await intake.ReadAsync(delivery, request.FunctionContext.CancellationToken);
+        if (read.Refusal is { } refusal)
+        {
+            var problem = read.Unauthenticated ? ApiProblem.NotAuthentic(refusal) : ApiProblem.MalformedJson(refusal);
+            return new WebhookResult { HttpResponse = await WriteAsync(request, ApiResponse.Problem(problem)) };
+        }
+
+        var messages = read.Notifications.Select(n => new QueuedNotification(n.Reference.Value, n.DedupeKey, n.Input).ToJson()).ToArray();
+        return new WebhookResult
+        {
+            HttpResponse = await WriteAsync(request, new ApiResponse(202, new NotificationReceipt(messages.Length, 0))),
+            Messages = messages,
+        };
+    }
+
+    private OrderPaymentRequests Requests(DurableTaskClient client) => new(
+        new DurableOrderPaymentClient(client, _workflow, _time),
+        _notifications,
+        _providers.Select(p => p.Provider),
+        TimeSpan.FromSeconds(5));
+
+    private static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ApiResponse response)
+    {
+        var http = request.CreateResponse((HttpStatusCode)response.StatusCode);
+        if (response.Location is { } location)
+        {
+            http.Headers.Add("Location", location);
+        }
+
+        if (response.Body is not null)
+        {
+            http.Headers.Add("Content-Type", response.ContentType + "; charset=utf-8");
+            await http.WriteStringAsync(JsonSerializer.Serialize(response.Body, response.Body.GetType(), ApiJson.Options));
+        }
+
+        return http;
+    }
+
+    /// <summary>The webhook's two outputs: the HTTP answer and the queued notifications.</summary>
+    public sealed class WebhookResult
+    {
+        /// <summary>The HTTP answer.</summary>
+        public required HttpResponseData HttpResponse { get; init; }
+
+        /// <summary>The verified notifications, one queue message each.</summary>
+        [QueueOutput(OrchestrationNames.NotificationsQueue)]
+        public IReadOnlyList<string>? Messages { get; init; }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using OrderPayments.Application.Http;
+using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Payments;
+using OrderPayments.Application.Workflows;
+using OrderPayments.Domain;
+using OrderPayments.Domain.Serialization;
+using OrderPayments.Domain.Workflow;
+
+namespace OrderPayments.Functions;
+
+/// <summary>A verified notification on the <c>payment-notifications</c> queue.</summary>
+/// <param name="Reference">The provider payment it is about.</param>
+/// <param name="DedupeKey">Its identity (a redelivery has the same).</param>
+/// <param name="Input">What it means for the workflow.</param>
+public sealed record QueuedNotification(string Reference, string DedupeKey, WorkflowInput Input)
+{
+    /// <summary>The queue message text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, OrderPaymentsJson.Options);
+
+    /// <summary>Reads a queue message.</summary>
+    public static QueuedNotification FromJson(string json) =>
+        JsonSerializer.Deserialize<QueuedNotification>(json, OrderPaymentsJson.Options) ?? throw new JsonException("The notification message is empty.");
+}
+
+/// <summary>
+/// Queue-triggered intake: verified webhooks become signals for their orders, and the fulfillment system may post
+/// shipments as messages. A message that fails is retried by the platform and lands in the poison queue after
+/// <c>maxDequeueCount</c> (host.json); a message that can never succeed (bad input) is logged and dropped.
+/// </summary>
+public sealed partial class NotificationFunctions
+{
+    private readonly OrderPaymentWorkflow _workflow;
+    private readonly TimeProvider _time;
+    private readonly IEnumerable<IProviderNotifications> _notifications;
+    private readonly IEnumerable<IPaymentProvider> _providers;
+    private readonly ILogger<NotificationFunctions> _logger;
+
+    /// <summary>Creates the functions.</summary>
+    public NotificationFunctions(OrderPaymentWorkflow workflow, TimeProvider time, IEnumerable<IProviderNotifications> notifications, IEnumerable<IPaymentProvider> providers, ILogger<NotificationFunctions> logger)
+    {
+        _workflow = workflow;
+        _time = time;
+        _notifications = notifications;
+        _providers = providers;
+        _logger = logger;
+    }
+
+    /// <summary>Raises a verified notification to its order (ignored when no order has the reference).</summary>
+    [Function(nameof(ApplyNotification))]
+    public async Task ApplyNotification([QueueTrigger(OrchestrationNames.NotificationsQueue)] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        var notification = QueuedNotification.FromJson(message);
+        var orders = new DurableOrderPaymentClient(client, _workflow, _time);
+        var reference = PaymentReference.Parse(notification.Reference);
+        if (await orders.FindByReferenceAsync(reference, context.CancellationToken) is not { } orderId)
+        {
+            LogUnknownReference(_logger, notification.Reference);
+            return;
+        }
+
+        var outcome = await orders.RaiseAsync(orderId, notification.Input, notification.DedupeKey, context.CancellationToken);
+        LogNotification(_logger, notification.DedupeKey, orderId.Value, outcome.Result);
+    }
+
+    /// <summary>
+    /// A shipment from the fulfillment system: <c>{ "orderId": "…", "fulfillment": { "shipmentId": "…", "amount": {…} } }</c>,
+    /// the fulfillment being the body of <c>POST /api/orders/{orderId}/fulfillments</c>.
+    /// </summary>
+    [Function(nameof(ApplyFulfillment))]
+    public async Task ApplyFulfillment([QueueTrigger(OrchestrationNames.FulfillmentsQueue)] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        var node = JsonNode.Parse(message) as JsonObject;
+        var orderId = node?["orderId"]?.GetValue<string>() ?? "";
+        var body = Encoding.UTF8.GetBytes(node?["fulfillment"]?.ToJsonString() ?? "");
+        var requests = new OrderPaymentRequests(new DurableOrderPaymentClient(client, _workflow, _time), _notifications, _providers.Select(p => p.Provider), TimeSpan.Zero);
+        var response = await requests.FulfillAsync(orderId, body, context.CancellationToken);
+        if (response.StatusCode == 404)
+        {
+            // The order may not be visible yet: let the platform retry (then the poison queue).
+            throw new InvalidOperationException($"Order '{orderId}' not found for a queued shipment.");
+        }
+
+        if (response.StatusCode >= 400)
+        {
+            LogRefusedShipment(_logger, orderId, response.Body is ApiProblem problem ? problem.Detail : response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification about unknown payment {Reference} ignored.")]
+    private static partial void LogUnknownReference(ILogger logger, string reference);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DedupeKey} for order {OrderId}: {Result}.")]
+    private static partial void LogNotification(ILogger logger, string dedupeKey, string orderId, SignalResult result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued shipment for order {OrderId} refused: {Reason}. Dropped.")]
+    private static partial void LogRefusedShipment(ILogger logger, string orderId, string reason);
+}

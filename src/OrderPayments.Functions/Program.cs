@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrderPayments.Application.Payments;
+using OrderPayments.Domain.Workflow;
+using OrderPayments.Vipps;
+using OrderPayments.Vipps.Webhooks;
+
+// The Azure Functions isolated worker: the shared workflow, the Vipps provider and the shared HTTP handlers.
+var host = new HostBuilder()
+    .ConfigureFunctionsWorkerDefaults()
+    .ConfigureServices((context, services) =>
+    {
+        var configuration = context.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection("Workflow"));
+        services.AddSingleton(sp => new OrderPaymentWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value));
+        services.AddSingleton<PaymentActivities>();
+        services.AddVipps(configuration);
+
+        // The webhook secret comes from configuration (Key Vault): the registration is made once per deployment
+        // (README), not by each scaled-out instance.
+        services.AddSingleton<OrderPayments.Application.Hosting.IHostValueStore, OrderPayments.Functions.ConfiguredHostValues>();
+    })
+    .Build();
+
+var options = host.Services.GetRequiredService<IOptions<VippsOptions>>().Value;
+var secret = host.Services.GetRequiredService<IConfiguration>()[OrderPayments.Functions.ConfiguredHostValues.WebhookSecretSetting];
+if (options.WebhookUrl is { } url && !string.IsNullOrEmpty(secret))
+{
+    host.Services.GetRequiredService<VippsWebhookSubscription>().UseRegistered(url, secret);
+}
+
+await host.RunAsync();
