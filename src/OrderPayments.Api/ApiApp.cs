@@ -43,8 +43,11 @@ public static partial class ApiApp
                 : throw new InvalidOperationException($"Set {ApiOptions.SectionName}:ApiKey (environment variable {ApiOptions.SectionName}__ApiKey): outside Development the API does not start without an API key.");
         }
 
-        var listening = ListeningAddress.Resolve(configuration);
-        builder.WebHost.UseUrls(listening.ToString().TrimEnd('/'));
+        var listening = ListeningAddress.Resolve(configuration, out var resolvedUrls);
+        if (resolvedUrls is not null)
+        {
+            builder.WebHost.UseUrls(resolvedUrls);
+        }
         var self = ListeningAddress.Self(listening);
         var embedded = string.IsNullOrWhiteSpace(configuration["Vipps:BaseUrl"]);
         var overrides = new Dictionary<string, string?>

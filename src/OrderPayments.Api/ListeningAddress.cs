@@ -9,10 +9,16 @@ namespace OrderPayments.Api;
 /// </summary>
 internal static class ListeningAddress
 {
-    /// <summary>The URL the app will listen on (the first of <c>--urls</c> / <c>ASPNETCORE_URLS</c>, else <c>http://localhost:5000</c>).</summary>
-    public static Uri Resolve(IConfiguration configuration)
+    /// <summary>
+    /// The URL the app reaches itself on: the first of <c>--urls</c> / <c>ASPNETCORE_URLS</c>, else
+    /// <c>http://localhost:5000</c>. When that first URL asks for port 0 it is given a free port, and
+    /// <paramref name="urls"/> is the URL list to listen on with that port filled in (null when nothing changed).
+    /// </summary>
+    public static Uri Resolve(IConfiguration configuration, out string? urls)
     {
-        var configured = configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        urls = null;
+        var all = configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var configured = all.FirstOrDefault();
         if (configured is null && configuration["http_ports"] is { Length: > 0 } ports)
         {
             configured = $"http://*:{ports.Split(';')[0]}";
@@ -23,6 +29,7 @@ internal static class ListeningAddress
         if (builder.Port == 0)
         {
             builder.Port = FreePort();
+            urls = string.Join(';', [builder.Uri.ToString().TrimEnd('/'), .. all.Skip(1)]);
         }
 
         return builder.Uri;

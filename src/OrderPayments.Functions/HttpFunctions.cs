@@ -110,7 +110,7 @@ public sealed class HttpFunctions
             return new WebhookResult { HttpResponse = await WriteAsync(request, ApiResponse.Problem(problem)) };
         }
 
-        var messages = read.Notifications.Select(n => new QueuedNotification(n.Reference.Value, n.DedupeKey, n.Input).ToJson()).ToArray();
+        string[] messages = [.. read.Notifications.Select(n => new QueuedNotification(n.Reference.Value, n.DedupeKey, n.Input).ToJson())];
         return new WebhookResult
         {
             HttpResponse = await WriteAsync(request, new ApiResponse(202, new NotificationReceipt(messages.Length, 0))),
@@ -147,8 +147,9 @@ public sealed class HttpFunctions
         /// <summary>The HTTP answer.</summary>
         public required HttpResponseData HttpResponse { get; init; }
 
-        /// <summary>The verified notifications, one queue message each.</summary>
+        /// <summary>The verified notifications, one queue message each (an array binds as several messages).</summary>
         [QueueOutput(OrchestrationNames.NotificationsQueue)]
-        public IReadOnlyList<string>? Messages { get; init; }
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "The queue output binding takes an array for several messages.")]
+        public string[]? Messages { get; init; }
     }
 }

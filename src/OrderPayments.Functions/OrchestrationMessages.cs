@@ -53,14 +53,17 @@ internal sealed record ActivityRequest(PaymentProvider Provider, WorkflowAction 
 /// <param name="UpdatedAt">The orchestration time of the last step.</param>
 internal sealed record PublishedStatus(OrderPaymentState State, long Version, DateTimeOffset UpdatedAt)
 {
-    /// <summary>The custom status limit is 16 KB of UTF-16 text; stay well below it.</summary>
-    public const int MaxChars = 7_000;
+    /// <summary>
+    /// The custom status limit is 16 KB of UTF-16 text (8,192 characters) for the value as the framework serializes it,
+    /// i.e. this JSON text once more as a JSON string (quotes escaped); stay below it.
+    /// </summary>
+    public const int MaxChars = 7_500;
 
     public static string Create(OrderPaymentState state, long version, DateTimeOffset updatedAt)
     {
         var published = new PublishedStatus(state, version, updatedAt);
         var json = JsonSerializer.Serialize(published, OrderPaymentsJson.Options);
-        while (json.Length > MaxChars && published.State.History.Count > 0)
+        while (JsonSerializer.Serialize(json).Length > MaxChars && published.State.History.Count > 0)
         {
             var keep = published.State.History.Count / 2;
             var dropped = published.State.History.Count - keep;
