@@ -53,12 +53,18 @@ internal sealed class GroupCommit
     {
         while (true)
         {
-            while (!_queue.IsEmpty)
+            try
             {
-                WriteBatch();
+                while (!_queue.IsEmpty)
+                {
+                    WriteBatch();
+                }
             }
-
-            Volatile.Write(ref _draining, 0);
+            finally
+            {
+                // Never leave the flag set: a stuck flag would leave every later write waiting forever.
+                Volatile.Write(ref _draining, 0);
+            }
 
             // An operation queued after the last look but before the flag was cleared found the flag set: take it.
             if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
