@@ -15,8 +15,8 @@ internal sealed class NoOpProvider : IPaymentProvider
     public Task<CreatedPayment> CreateAsync(CreatePayment action, CancellationToken cancellationToken) =>
         Task.FromResult(new CreatedPayment("https://landing.example/pay"));
 
-    public Task<PaymentObservation> QueryAsync(PaymentReference reference, CancellationToken cancellationToken) =>
-        Task.FromResult(new PaymentObservation(reference, ProviderPaymentState.Authorized, new PaymentAggregate(Amount, Zero, Zero, Zero)));
+    public Task<PaymentObservation> QueryAsync(QueryPayment action, CancellationToken cancellationToken) =>
+        Task.FromResult(new PaymentObservation(action.Reference, ProviderPaymentState.Authorized, new PaymentAggregate(Amount, Zero, Zero, Zero)));
 
     public Task<PaymentObservation> CaptureAsync(CapturePayment action, CancellationToken cancellationToken) =>
         Task.FromResult(new PaymentObservation(action.Reference, ProviderPaymentState.Authorized, new PaymentAggregate(Amount, action.Amount, Zero, Zero)));

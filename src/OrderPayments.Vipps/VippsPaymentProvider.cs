@@ -40,9 +40,10 @@ public sealed class VippsPaymentProvider : IPaymentProvider
         });
 
     /// <inheritdoc />
-    public Task<PaymentObservation> QueryAsync(PaymentReference reference, CancellationToken cancellationToken) =>
+    public Task<PaymentObservation> QueryAsync(QueryPayment action, CancellationToken cancellationToken) =>
         CallAsync(async () =>
         {
+            var reference = action.Reference;
             var payment = await _client.GetPaymentAsync(reference, cancellationToken).ConfigureAwait(false);
             return Observe(reference, payment.State, payment.Aggregate);
         });

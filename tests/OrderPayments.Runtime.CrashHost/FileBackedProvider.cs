@@ -37,10 +37,10 @@ internal sealed class FileBackedProvider : IPaymentProvider
         return new CreatedPayment($"https://landing.example/{action.Reference}");
     }
 
-    public async Task<PaymentObservation> QueryAsync(PaymentReference reference, CancellationToken cancellationToken)
+    public async Task<PaymentObservation> QueryAsync(QueryPayment action, CancellationToken cancellationToken)
     {
         await Task.Delay(Latency, cancellationToken);
-        return Observe(reference);
+        return Observe(action.Reference);
     }
 
     public async Task<PaymentObservation> CaptureAsync(CapturePayment action, CancellationToken cancellationToken)

@@ -59,9 +59,9 @@ internal sealed class FakePaymentProvider : IPaymentProvider
             return new CreatedPayment($"https://landing.example/{action.Reference}");
         });
 
-    public Task<PaymentObservation> QueryAsync(PaymentReference reference, CancellationToken cancellationToken)
+    public Task<PaymentObservation> QueryAsync(QueryPayment query, CancellationToken cancellationToken)
     {
-        var query = new QueryPayment(IdempotencyKey.Parse("query"), reference);
+        var reference = query.Reference;
         Calls.Enqueue(query);
         return Fail<PaymentObservation>(query) ?? Task.FromResult(Payment(reference));
     }

@@ -38,7 +38,7 @@ public sealed class VippsPaymentProviderTests
         using var host = new VippsTestHost();
         host.Handler.Respond = (_, _) => Task.FromResult(FakeVippsHandler.Json(HttpStatusCode.OK, PaymentJson.Authorized));
 
-        var observation = await Provider(host).QueryAsync(Reference, CancellationToken.None);
+        var observation = await Provider(host).QueryAsync(new QueryPayment(IdempotencyKey.Parse("query-1"), Reference), CancellationToken.None);
 
         observation.ShouldBe(new PaymentObservation(Reference, ProviderPaymentState.Authorized, new PaymentAggregate(Nok(1000), Nok(0), Nok(0), Nok(0))));
     }
@@ -76,7 +76,7 @@ public sealed class VippsPaymentProviderTests
         using var host = new VippsTestHost();
         host.Handler.Respond = (_, _) => Task.FromResult(FakeVippsHandler.Problem(HttpStatusCode.NotFound));
 
-        var error = await Should.ThrowAsync<PaymentProviderException>(() => Provider(host).QueryAsync(Reference, CancellationToken.None));
+        var error = await Should.ThrowAsync<PaymentProviderException>(() => Provider(host).QueryAsync(new QueryPayment(IdempotencyKey.Parse("query-1"), Reference), CancellationToken.None));
 
         error.ErrorCode.ShouldBe("404");
         error.IsTransient.ShouldBeFalse();
@@ -101,7 +101,7 @@ public sealed class VippsPaymentProviderTests
         using var host = new VippsTestHost();
         host.Handler.Respond = (_, _) => throw new HttpRequestException("Connection refused");
 
-        var error = await Should.ThrowAsync<PaymentProviderException>(() => host.Drive(Provider(host).QueryAsync(Reference, CancellationToken.None)));
+        var error = await Should.ThrowAsync<PaymentProviderException>(() => host.Drive(Provider(host).QueryAsync(new QueryPayment(IdempotencyKey.Parse("query-1"), Reference), CancellationToken.None)));
 
         error.IsTransient.ShouldBeTrue();
         error.ErrorCode.ShouldBe("unavailable");

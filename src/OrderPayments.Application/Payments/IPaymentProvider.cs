@@ -20,7 +20,7 @@ public interface IPaymentProvider
 
     /// <summary>Reads the payment's state and totals.</summary>
     /// <exception cref="PaymentProviderException">The provider refused, or the call could not be completed.</exception>
-    Task<PaymentObservation> QueryAsync(PaymentReference reference, CancellationToken cancellationToken);
+    Task<PaymentObservation> QueryAsync(QueryPayment action, CancellationToken cancellationToken);
 
     /// <summary>Captures the amount, idempotently by the action's key.</summary>
     /// <returns>The payment after the capture.</returns>

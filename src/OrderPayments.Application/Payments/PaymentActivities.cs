@@ -45,8 +45,8 @@ public sealed class PaymentActivities
         {
             return action switch
             {
-                CreatePayment create => new ActivitySucceeded(action.Key, RedirectUrl: (await client.CreateAsync(create, cancellationToken).ConfigureAwait(false)).RedirectUrl),
-                QueryPayment query => new ActivitySucceeded(action.Key, await client.QueryAsync(query.Reference, cancellationToken).ConfigureAwait(false)),
+                CreatePayment create => await CreatedAsync(client, create, cancellationToken).ConfigureAwait(false),
+                QueryPayment query => new ActivitySucceeded(action.Key, await client.QueryAsync(query, cancellationToken).ConfigureAwait(false)),
                 CapturePayment capture => new ActivitySucceeded(action.Key, await client.CaptureAsync(capture, cancellationToken).ConfigureAwait(false)),
                 CancelPayment cancel => new ActivitySucceeded(action.Key, await client.CancelAsync(cancel, cancellationToken).ConfigureAwait(false)),
                 RefundPayment refund => new ActivitySucceeded(action.Key, await client.RefundAsync(refund, cancellationToken).ConfigureAwait(false)),
@@ -58,5 +58,11 @@ public sealed class PaymentActivities
         {
             return new ActivityFailed(action.Key, e.ErrorCode, e.Message);
         }
+    }
+
+    private static async Task<ActivitySucceeded> CreatedAsync(IPaymentProvider client, CreatePayment create, CancellationToken cancellationToken)
+    {
+        var created = await client.CreateAsync(create, cancellationToken).ConfigureAwait(false);
+        return new ActivitySucceeded(create.Key, RedirectUrl: created.RedirectUrl, ProviderPaymentId: created.ProviderPaymentId);
     }
 }

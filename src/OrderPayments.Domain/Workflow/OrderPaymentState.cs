@@ -88,6 +88,9 @@ public sealed record OrderPaymentState
     /// <summary>The ids of new-attempt requests already acted on.</summary>
     public ImmutableList<string> AttemptRequestIds { get; init; } = [];
 
+    /// <summary>The provider's own payment ids by payment reference, for providers that assign one (PayEx).</summary>
+    public ImmutableSortedDictionary<string, string> ProviderPaymentIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
     /// <summary>References of earlier attempts whose leftover reservation the workflow released.</summary>
     public ImmutableList<PaymentReference> ReleasedReferences { get; init; } = [];
 

@@ -106,6 +106,11 @@ public sealed partial class OrderPaymentWorkflow
 
         context.State = context.State with { InFlight = context.State.InFlight.Remove(action) };
         var current = action.Reference == context.State.Reference;
+        if (action is CreatePayment && result.ProviderPaymentId is { } providerId)
+        {
+            context.State = context.State with { ProviderPaymentIds = context.State.ProviderPaymentIds.SetItem(action.Reference.Value, providerId) };
+        }
+
         switch (action)
         {
             case CreatePayment when current && context.State.Status == PaymentStatus.Creating:

@@ -25,6 +25,11 @@ internal sealed class StepContext(OrderPaymentState state, DateTimeOffset now)
 
     public void Issue(WorkflowAction action)
     {
+        if (action.ProviderPaymentId is null && State.ProviderPaymentIds.TryGetValue(action.Reference.Value, out var providerId))
+        {
+            action = action with { ProviderPaymentId = providerId };
+        }
+
         _actions.Add(action);
         State = State with
         {

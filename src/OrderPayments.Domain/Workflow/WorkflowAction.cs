@@ -23,6 +23,12 @@ public abstract record WorkflowAction(IdempotencyKey Key, PaymentReference Refer
     [JsonIgnore]
     public abstract ActionKind Kind { get; }
 
+    /// <summary>
+    /// The provider's own id of the payment, for providers that assign one at creation (PayEx's payment path); null
+    /// for Vipps, whose payment is named by the reference. Filled in by the workflow from what the create returned.
+    /// </summary>
+    public string? ProviderPaymentId { get; init; }
+
     /// <summary>Whether the call changes the payment (everything but a query).</summary>
     [JsonIgnore]
     public bool IsMutating => Kind != ActionKind.Query;

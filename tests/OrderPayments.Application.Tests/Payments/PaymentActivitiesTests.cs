@@ -77,8 +77,7 @@ public sealed class PaymentActivitiesTests
 
         public Task<CreatedPayment> CreateAsync(CreatePayment action, CancellationToken cancellationToken) => Answer(action, Created);
 
-        public Task<PaymentObservation> QueryAsync(PaymentReference reference, CancellationToken cancellationToken) =>
-            Answer(new QueryPayment(IdempotencyKey.Parse("q"), reference), Observation!);
+        public Task<PaymentObservation> QueryAsync(QueryPayment action, CancellationToken cancellationToken) => Answer(action, Observation!);
 
         public Task<PaymentObservation> CaptureAsync(CapturePayment action, CancellationToken cancellationToken) => Answer(action, Observation!);
 
