@@ -1,3 +1,4 @@
+using OrderPayments.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;

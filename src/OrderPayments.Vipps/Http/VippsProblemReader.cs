@@ -1,3 +1,4 @@
+using OrderPayments.Http;
 using System.Text.Json;
 
 namespace OrderPayments.Vipps.Http;

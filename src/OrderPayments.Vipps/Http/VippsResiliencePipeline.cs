@@ -1,9 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrderPayments.Http;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace OrderPayments.Vipps.Http;
@@ -20,47 +19,21 @@ internal sealed class VippsResiliencePipeline
     public VippsResiliencePipeline(IOptions<VippsOptions> options, TimeProvider timeProvider, ILogger<VippsResiliencePipeline> logger)
     {
         var settings = options.Value;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
-            .AddTimeout(settings.TotalTimeout);
-        if (settings.MaxRetryAttempts > 0)
-        {
-            // Polly requires at least one retry; zero means no retry strategy at all.
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                ShouldHandle = args => IsTransientAsync(args.Outcome, args.Context.CancellationToken),
-                MaxRetryAttempts = settings.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.RetryBaseDelay,
-                MaxDelay = settings.MaxRetryDelay,
-                DelayGenerator = args =>
-                    ValueTask.FromResult(RetryAfter.From(args.Outcome.Result, timeProvider.GetUtcNow()) is { } wait
-                        ? (TimeSpan?)(wait > settings.MaxRetryDelay ? settings.MaxRetryDelay : wait)
-                        : null),
-                OnRetry = args =>
-                {
-                    VippsLogs.Retrying(logger, args.AttemptNumber + 1, (int?)args.Outcome.Result?.StatusCode, args.Outcome.Exception?.GetType().Name, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        Pipeline = builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                ShouldHandle = args => IsTransientAsync(args.Outcome, args.Context.CancellationToken),
-                FailureRatio = settings.CircuitBreakerFailureRatio,
-                MinimumThroughput = settings.CircuitBreakerMinimumThroughput,
-                SamplingDuration = settings.CircuitBreakerSamplingDuration,
-                BreakDuration = settings.CircuitBreakerBreakDuration,
-                OnOpened = args =>
-                {
-                    VippsLogs.CircuitOpened(logger, args.BreakDuration);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(settings.AttemptTimeout)
-            .Build();
+        Pipeline = HttpResilience.Build(
+            new HttpResilienceSettings(
+                settings.TotalTimeout,
+                settings.AttemptTimeout,
+                settings.MaxRetryAttempts,
+                settings.RetryBaseDelay,
+                settings.MaxRetryDelay,
+                settings.CircuitBreakerFailureRatio,
+                settings.CircuitBreakerMinimumThroughput,
+                settings.CircuitBreakerSamplingDuration,
+                settings.CircuitBreakerBreakDuration),
+            timeProvider,
+            IsTransientAsync,
+            (attempt, status, exception, delay) => VippsLogs.Retrying(logger, attempt, status, exception, delay),
+            breakDuration => VippsLogs.CircuitOpened(logger, breakDuration));
     }
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }

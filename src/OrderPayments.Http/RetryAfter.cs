@@ -1,4 +1,4 @@
-namespace OrderPayments.Vipps.Http;
+namespace OrderPayments.Http;
 
 /// <summary>Reads a <c>Retry-After</c> header (seconds or an HTTP date).</summary>
 internal static class RetryAfter

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace OrderPayments.Vipps.Http;
+namespace OrderPayments.Http;
 
 /// <summary>
 /// A request captured once (content buffered) so that every retry sends a fresh <see cref="HttpRequestMessage"/>:
