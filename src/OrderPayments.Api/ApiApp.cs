@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
+using OrderPayments.PayEx;
 using OrderPayments.Runtime;
 using OrderPayments.Vipps;
 using PaymentSimulator;
@@ -22,6 +23,9 @@ public static partial class ApiApp
 
     /// <summary>The path the embedded simulator serves the Vipps APIs under.</summary>
     public const string SimulatorPath = "/simulator/vipps";
+
+    /// <summary>The path the embedded simulator serves the PayEx Vipps instrument API under.</summary>
+    public const string PayExSimulatorPath = "/simulator/payex";
 
     /// <summary>The largest request body read (64 KiB); requests are small JSON documents.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -68,19 +72,34 @@ public static partial class ApiApp
             {
                 overrides["Vipps:WebhookUrl"] = new Uri(self, "api/webhooks/vipps").ToString();
             }
+
+            if (string.IsNullOrWhiteSpace(configuration["PayEx:BaseUrl"]))
+            {
+                // The PayEx (Swedbank Pay) Vipps instrument, simulated in the same process.
+                overrides["PayEx:BaseUrl"] = new Uri(self, PayExSimulatorPath.TrimStart('/')).ToString();
+                overrides["PayEx:AccessToken"] = "simulator-payex-token";
+                overrides["PayEx:PayeeId"] = "simulator-payee";
+                overrides["PayEx:CallbackUrl"] = configuration["PayEx:CallbackUrl"] is { Length: > 0 } callback ? callback : new Uri(self, "api/callbacks/payex").ToString();
+                overrides["PayEx:DefaultCompleteUrl"] = self.ToString();
+            }
         }
 
         configuration.AddInMemoryCollection(overrides);
+        var payEx = !string.IsNullOrWhiteSpace(configuration["PayEx:BaseUrl"]) && !string.IsNullOrWhiteSpace(configuration["PayEx:AccessToken"]);
         var databasePath = Path.GetFullPath(configuration["Runtime:DatabasePath"]!);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
 
         builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
         builder.Services.AddProblemDetails();
-        // The document describes this API only; the embedded simulator mimics Vipps' own (documented by Vipps).
+        // The document describes this API only; the embedded simulator mimics the providers' own (documented by them).
         builder.Services.AddOpenApi(options => options.ShouldInclude = description =>
-            description.RelativePath?.StartsWith(SimulatorPath.TrimStart('/'), StringComparison.Ordinal) != true);
+            description.RelativePath?.StartsWith("simulator/", StringComparison.Ordinal) != true);
         builder.Services.AddOrderPaymentsRuntime(configuration);
         builder.Services.AddVipps(configuration);
+        if (payEx)
+        {
+            builder.Services.AddPayEx(configuration);
+        }
         builder.Services.AddHostedService<WebhookRegistrationService>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(
@@ -144,14 +163,20 @@ public static partial class ApiApp
         // Authenticated by its signature only (no API key).
         app.MapPost("/api/webhooks/vipps", async (HttpRequest request, OrderPaymentRequests api) =>
                 await BodyAsync(request) is { } body
-                    ? Write(await api.NotifyAsync(
-                        Domain.PaymentProvider.Vipps,
-                        NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body),
-                        request.HttpContext.RequestAborted))
+                    ? Write(await api.NotifyAsync(Domain.PaymentProvider.Vipps, Delivery(request, body), request.HttpContext.RequestAborted))
                     : TooLarge())
             .Produces<NotificationReceipt>().ProducesProblem(401)
             .WithTags("Webhooks")
             .WithSummary("Vipps ePayment webhook (HMAC-signed).");
+
+        // Unsigned: only a trigger for an authenticated read, so a forged callback cannot move any state.
+        app.MapPost("/api/callbacks/payex", async (HttpRequest request, OrderPaymentRequests api) =>
+                await BodyAsync(request) is { } body
+                    ? Write(await api.NotifyAsync(Domain.PaymentProvider.PayEx, Delivery(request, body), request.HttpContext.RequestAborted))
+                    : TooLarge())
+            .Produces<NotificationReceipt>().ProducesProblem(400)
+            .WithTags("Webhooks")
+            .WithSummary("PayEx callback (unsigned; the payment is then read from PayEx).");
 
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapOpenApi();
@@ -167,6 +192,12 @@ public static partial class ApiApp
             .Produces<SignalReceipt>(202).Produces<SignalReceipt>(200)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
             .WithSummary(summary);
+
+    private static NotificationDelivery Delivery(HttpRequest request, ReadOnlyMemory<byte> body) =>
+        NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body) with
+        {
+            Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+        };
 
     /// <summary>The raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
     private static async Task<ReadOnlyMemory<byte>?> BodyAsync(HttpRequest request)

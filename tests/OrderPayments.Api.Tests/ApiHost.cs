@@ -59,7 +59,14 @@ internal sealed class ApiHost : IAsyncDisposable
             ["Vipps:AttemptTimeout"] = "00:00:05",
             ["Vipps:CircuitBreakerMinimumThroughput"] = "100000",
             ["Simulator:WebhookMaxAttempts"] = "30",
+            ["PayEx:RetryBaseDelay"] = "00:00:00.020",
+            ["PayEx:MaxRetryDelay"] = "00:00:00.200",
+            ["PayEx:CircuitBreakerMinimumThroughput"] = "100000",
         };
+        for (var i = 0; i < 7; i++)
+        {
+            values[$"Simulator:PayExCallbackRetrySeconds:{i}"] = "0.2";
+        }
         foreach (var (key, value) in settings ?? [])
         {
             values[key] = value;
@@ -150,6 +157,39 @@ internal sealed class ApiHost : IAsyncDisposable
         using var response = await Anonymous.PostAsJsonAsync("simulator/vipps/control/faults", faults);
         response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
     }
+
+    public static JsonObject PayExBody(string phone = "4712345678", long amount = 1000) => new()
+    {
+        ["amount"] = new JsonObject { ["currency"] = "NOK", ["value"] = amount },
+        ["description"] = "PayEx end-to-end order",
+        ["userFlow"] = "PUSH_MESSAGE",
+        ["phoneNumber"] = phone,
+        ["provider"] = "payex",
+    };
+
+    /// <summary>Starts a PayEx payment sent to the payer's phone; returns the status document (asserting 201).</summary>
+    public async Task<JsonObject> StartPayExAsync(string orderId, long amount = 1000)
+    {
+        using var response = await PutPaymentAsync(orderId, PayExBody(amount: amount));
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>The payer decides in the (simulated) Vipps app, for the PayEx payment of the document.</summary>
+    public async Task PayExPayerAsync(JsonObject order, string decision)
+    {
+        var id = ((string)order["providerPaymentId"]!).Split('/')[^1];
+        using var response = await Anonymous.PostAsync($"simulator/payex/control/payments/{id}/{decision}", null);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task SetPayExFaultsAsync(object faults)
+    {
+        using var response = await Anonymous.PostAsJsonAsync("simulator/payex/control/faults", faults);
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<JsonObject> PayExStatsAsync() => (await Anonymous.GetFromJsonAsync<JsonObject>("simulator/payex/control/stats"))!;
 
     /// <summary>The simulator's counters: calls per kind, and how often each idempotency key was applied.</summary>
     public async Task<JsonObject> StatsAsync() => (await Anonymous.GetFromJsonAsync<JsonObject>("simulator/vipps/control/stats"))!;

@@ -52,7 +52,7 @@ public sealed class OperatorSurfaceTests : IAsyncLifetime
         paths.ShouldBe(
             [
                 "/api/orders/{orderId}/payment", "/api/orders", "/api/orders/{orderId}/fulfillments", "/api/orders/{orderId}/cancellation",
-                "/api/orders/{orderId}/refunds", "/api/orders/{orderId}/attempts", "/api/webhooks/vipps",
+                "/api/orders/{orderId}/refunds", "/api/orders/{orderId}/attempts", "/api/webhooks/vipps", "/api/callbacks/payex",
             ],
             ignoreOrder: true);
         var start = document["components"]!["schemas"]!["StartPaymentBody"]!["properties"]!.AsObject().Select(p => p.Key);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaymentSimulator.Faults;
+using PaymentSimulator.PayEx;
 using PaymentSimulator.Vipps;
 using PaymentSimulator.Webhooks;
 
@@ -32,13 +33,22 @@ public static class SimulatorApp
         services.AddSingleton<VippsSimulator>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHttpClient(WebhookDispatcher.HttpClientName);
+        services.AddSingleton<PayExCallbacks>();
+        services.AddSingleton<PayExSimulator>();
+        services.AddHostedService<PayExCallbackSender>();
+        services.AddHttpClient(PayExCallbackSender.HttpClientName);
         return services;
     }
 
-    /// <summary>Maps the simulator's routes under its base path (<c>/simulator/vipps</c>); the control API only where enabled (Development by default).</summary>
+    /// <summary>
+    /// Maps the simulator's routes under its base paths (<c>/simulator/vipps</c>, <c>/simulator/payex</c>); the control
+    /// API only where enabled (Development by default).
+    /// </summary>
     public static void MapPaymentSimulator(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
-        VippsEndpoints.Map(app, options, options.ControlApi ?? app.Environment.IsDevelopment());
+        var controlApi = options.ControlApi ?? app.Environment.IsDevelopment();
+        VippsEndpoints.Map(app, options, controlApi);
+        PayExEndpoints.Map(app, options, controlApi);
     }
 }

@@ -36,6 +36,21 @@ public sealed class SimulatorOptions
     /// <summary>Faults to inject from the start (see <see cref="Faults.FaultSettings"/>); off by default.</summary>
     public Faults.FaultSettings Faults { get; set; } = new();
 
+    /// <summary>The path the PayEx (Swedbank Pay) Vipps instrument API is served under (default <c>/simulator/payex</c>).</summary>
+    public string PayExBasePath { get; set; } = "/simulator/payex";
+
+    /// <summary>The merchant token the PayEx API accepts as <c>Authorization: Bearer …</c>.</summary>
+    public string PayExAccessToken { get; set; } = "simulator-payex-token";
+
+    /// <summary>The merchant id (<c>payeeId</c>) the PayEx API accepts.</summary>
+    public string PayExPayeeId { get; set; } = "simulator-payee";
+
+    /// <summary>
+    /// Waits before each PayEx callback retry, in seconds (default PayEx's documented 30, 60, 360, 432, 864, 1265;
+    /// tests shorten them). The first delivery is immediate; up to 8 attempts in all.
+    /// </summary>
+    public IReadOnlyList<double> PayExCallbackRetrySeconds { get; set; } = [30, 60, 360, 432, 864, 1265, 1265];
+
     /// <summary>Whether the control API (approve, reject, expire, clock, stats) is served. On in Development.</summary>
     public bool? ControlApi { get; set; }
 }

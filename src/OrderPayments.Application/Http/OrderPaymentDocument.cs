@@ -12,6 +12,7 @@ namespace OrderPayments.Application.Http;
 /// <param name="Status">Where the payment stands: Creating, AwaitingCustomer, Authorized, Captured, Unpaid, Failed, Cancelled, Completed.</param>
 /// <param name="Provider">vipps or payex.</param>
 /// <param name="Reference">The provider's payment reference of the current attempt.</param>
+/// <param name="ProviderPaymentId">The provider's own id of the current attempt's payment, when it assigns one (PayEx).</param>
 /// <param name="Attempt">The current attempt, from 1.</param>
 /// <param name="RedirectUrl">Where to send the customer (once created; none for push messages).</param>
 /// <param name="Currency">The currency of every amount.</param>
@@ -36,6 +37,7 @@ public sealed record OrderPaymentDocument(
     PaymentStatus Status,
     string Provider,
     string Reference,
+    string? ProviderPaymentId,
     int Attempt,
     string? RedirectUrl,
     Currency Currency,
@@ -66,6 +68,7 @@ public sealed record OrderPaymentDocument(
             state.Status,
             ProviderName(state.Request.Provider),
             state.Reference.Value,
+            state.ProviderPaymentIds.GetValueOrDefault(state.Reference.Value),
             state.Attempt,
             state.RedirectUrl,
             state.Request.Amount.Currency,

@@ -5,6 +5,9 @@ namespace OrderPayments.Application.Notifications;
 /// <param name="Body">The raw body bytes, exactly as received (signatures are computed over them).</param>
 public sealed record NotificationDelivery(IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body)
 {
+    /// <summary>The query string's parameters (e.g. the payment reference a PayEx callback URL carries).</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Builds a delivery from header pairs (a repeated header keeps its first value).</summary>
     public static NotificationDelivery From(IEnumerable<KeyValuePair<string, string>> headers, ReadOnlyMemory<byte> body)
     {
@@ -16,6 +19,9 @@ public sealed record NotificationDelivery(IReadOnlyDictionary<string, string> He
 
         return new NotificationDelivery(map, body);
     }
+
+    /// <summary>The query parameter's value, or null.</summary>
+    public string? QueryValue(string name) => Query.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>The header's value, or null.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
