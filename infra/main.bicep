@@ -36,6 +36,19 @@ param vippsSubscriptionKey string
 @description('The secret Vipps returned when the webhook was registered (kept in Key Vault); empty until registered.')
 param vippsWebhookSecret string = ''
 
+@description('PayEx API host: https://api.externalintegration.payex.com (test) or https://api.payex.com.')
+param payexBaseUrl string = 'https://api.externalintegration.payex.com'
+
+@description('PayEx payee (merchant) id; empty when PayEx is not used.')
+param payexPayeeId string = ''
+
+@secure()
+@description('PayEx merchant token (kept in Key Vault); empty disables PayEx.')
+param payexAccessToken string = ''
+
+@description('Where payers return after a PayEx push payment (orders without a return URL).')
+param payexDefaultCompleteUrl string = ''
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -80,6 +93,7 @@ module vault 'app/keyvault.bicep' = {
     vippsClientSecret: vippsClientSecret
     vippsSubscriptionKey: vippsSubscriptionKey
     vippsWebhookSecret: vippsWebhookSecret
+    payexAccessToken: payexAccessToken
   }
 }
 
@@ -124,6 +138,9 @@ module api 'app/api.bicep' = {
     vippsBaseUrl: vippsBaseUrl
     vippsClientId: vippsClientId
     vippsMerchantSerialNumber: vippsMerchantSerialNumber
+    payexBaseUrl: payexBaseUrl
+    payexPayeeId: payexPayeeId
+    payexDefaultCompleteUrl: payexDefaultCompleteUrl
   }
 }
 

@@ -14,6 +14,12 @@ param taskHubName string
 param vippsBaseUrl string
 param vippsClientId string
 param vippsMerchantSerialNumber string
+param payexBaseUrl string
+param payexPayeeId string
+param payexDefaultCompleteUrl string
+
+// Without a payee id PayEx is off: the token setting stays empty (a reference to a missing secret would not resolve).
+var payexAccessTokenReference = empty(payexPayeeId) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/payex-access-token)'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -89,6 +95,14 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Vipps__SystemVersion: '0.1.0'
       Vipps__PluginName: 'OrderPayments.Functions'
       Vipps__PluginVersion: '0.1.0'
+      // PayEx is used when its token secret holds a value (empty disables it).
+      PayEx__BaseUrl: payexBaseUrl
+      PayEx__AccessToken: payexAccessTokenReference
+      PayEx__PayeeId: payexPayeeId
+      PayEx__PayeeName: 'OrderPayments'
+      PayEx__CallbackUrl: 'https://${name}.azurewebsites.net/api/callbacks/payex'
+      PayEx__DefaultCompleteUrl: payexDefaultCompleteUrl
+      PayEx__Language: 'nb-NO'
     }
   }
 }

@@ -8,6 +8,8 @@ param vippsClientSecret string
 param vippsSubscriptionKey string
 @secure()
 param vippsWebhookSecret string
+@secure()
+param payexAccessToken string
 
 module vault 'br/public:avm/res/key-vault/vault:0.11.0' = {
   name: 'vault'
@@ -23,6 +25,8 @@ module vault 'br/public:avm/res/key-vault/vault:0.11.0' = {
       { name: 'vipps-subscription-key', value: vippsSubscriptionKey }
     ], empty(vippsWebhookSecret) ? [] : [
       { name: 'vipps-webhook-secret', value: vippsWebhookSecret }
+    ], empty(payexAccessToken) ? [] : [
+      { name: 'payex-access-token', value: payexAccessToken }
     ])
   }
 }

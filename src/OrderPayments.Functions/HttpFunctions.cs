@@ -95,14 +95,30 @@ public sealed class HttpFunctions
     /// (answered 202 at once); <see cref="NotificationFunctions.ApplyNotification"/> records it for the order.
     /// </summary>
     [Function("VippsWebhook")]
-    public async Task<WebhookResult> VippsWebhook(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/vipps")] HttpRequestData request)
+    public Task<WebhookResult> VippsWebhook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/vipps")] HttpRequestData request) =>
+        IntakeAsync(PaymentProvider.Vipps, request);
+
+    /// <summary>
+    /// <c>POST /api/callbacks/payex?reference=…</c>: PayEx callbacks are unsigned, so each is only a trigger to read the
+    /// payment through the authenticated API; queued like the webhooks.
+    /// </summary>
+    [Function("PayExCallback")]
+    public Task<WebhookResult> PayExCallback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "callbacks/payex")] HttpRequestData request) =>
+        IntakeAsync(PaymentProvider.PayEx, request);
+
+    private async Task<WebhookResult> IntakeAsync(PaymentProvider provider, HttpRequestData request)
     {
         var body = await HttpBodies.ReadAsync(request);
-        var delivery = NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value))), body);
-        var intake = _notifications.FirstOrDefault(n => n.Provider == PaymentProvider.Vipps);
+        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+        var delivery = NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value))), body) with
+        {
+            Query = query.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => query[k] ?? "", StringComparer.Ordinal),
+        };
+        var intake = _notifications.FirstOrDefault(n => n.Provider == provider);
         var read = intake is null
-            ? NotificationIntake.NotAuthentic("This deployment takes no Vipps notifications.")
+            ? NotificationIntake.NotAuthentic($"This deployment takes no {OrderPaymentDocument.ProviderName(provider)} notifications.")
             : await intake.ReadAsync(delivery, request.FunctionContext.CancellationToken);
         if (read.Refusal is { } refusal)
         {

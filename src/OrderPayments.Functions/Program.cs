@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.PayEx;
 using OrderPayments.Vipps;
 using OrderPayments.Vipps.Webhooks;
 
@@ -18,6 +19,10 @@ var host = new HostBuilder()
         services.AddSingleton(sp => new OrderPaymentWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value));
         services.AddSingleton<PaymentActivities>();
         services.AddVipps(configuration);
+        if (!string.IsNullOrWhiteSpace(configuration["PayEx:AccessToken"]))
+        {
+            services.AddPayEx(configuration);
+        }
 
         // The webhook secret comes from configuration (Key Vault): the registration is made once per deployment
         // (README), not by each scaled-out instance.

@@ -44,9 +44,22 @@ public static class HostSettings
     /// </summary>
     public const string VippsWebhookSecret = "Vipps__WebhookSecret";
 
+    /// <summary>The configuration section of the PayEx (Swedbank Pay) Vipps client; optional (PayEx is used when its token is set).</summary>
+    public const string PayExSection = "PayEx";
+
+    /// <summary>The PayEx settings, each the key under <see cref="PayExSection"/>.</summary>
+    public static IReadOnlyList<string> PayExKeys { get; } =
+        ["BaseUrl", "AccessToken", "PayeeId", "PayeeName", "CallbackUrl", "DefaultCompleteUrl", "Language"];
+
+    /// <summary>The PayEx settings that are secrets.</summary>
+    public static IReadOnlyList<string> PayExSecretKeys { get; } = ["AccessToken"];
+
     /// <summary>Every setting the Functions app reads, as flat names (<c>Vipps__ClientId</c>).</summary>
     public static IReadOnlyList<string> FunctionsApp { get; } =
-        [AzureWebJobsStorage, FunctionsWorkerRuntime, TaskHubName, .. VippsKeys.Select(Flat), VippsWebhookSecret];
+        [AzureWebJobsStorage, FunctionsWorkerRuntime, TaskHubName, .. VippsKeys.Select(Flat), VippsWebhookSecret, .. PayExKeys.Select(PayExFlat)];
+
+    /// <summary>The flat name of a PayEx setting (<c>AccessToken</c> → <c>PayEx__AccessToken</c>).</summary>
+    public static string PayExFlat(string payExKey) => $"{PayExSection}__{payExKey}";
 
     /// <summary>The flat name of a Vipps setting (<c>ClientId</c> → <c>Vipps__ClientId</c>).</summary>
     public static string Flat(string vippsKey) => $"{VippsSection}__{vippsKey}";

@@ -43,9 +43,12 @@ public sealed partial class InfrastructureTests
     {
         var api = Bicep("app/api.bicep");
 
-        foreach (var secret in HostSettings.VippsSecretKeys)
+        foreach (var secret in HostSettings.VippsSecretKeys.Select(HostSettings.Flat).Concat(HostSettings.PayExSecretKeys.Select(HostSettings.PayExFlat)))
         {
-            api.ShouldMatch($@"{HostSettings.Flat(secret)}: '@Microsoft\.KeyVault\(SecretUri=");
+            // Either the reference itself, or a variable that holds one.
+            var value = Regex.Match(api, $@"^\s+{secret}: (.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();
+            var reference = value.StartsWith('\'') ? value : Regex.Match(api, $@"^var {value} = (.+)$", RegexOptions.Multiline).Groups[1].Value;
+            reference.ShouldContain("@Microsoft.KeyVault(SecretUri=", customMessage: $"{secret} must come from Key Vault");
         }
     }
 
