@@ -4,27 +4,6 @@ using Polly.Retry;
 
 namespace OrderPayments.Http;
 
-/// <summary>The resilience settings of one provider's HTTP calls.</summary>
-/// <param name="TotalTimeout">One call including its retries.</param>
-/// <param name="AttemptTimeout">One HTTP attempt.</param>
-/// <param name="MaxRetryAttempts">Retries of a transient failure (0: none).</param>
-/// <param name="RetryBaseDelay">The first back-off (jittered, doubling).</param>
-/// <param name="MaxRetryDelay">The longest back-off, and the cap on a <c>Retry-After</c>.</param>
-/// <param name="CircuitBreakerFailureRatio">Failure ratio that opens the circuit.</param>
-/// <param name="CircuitBreakerMinimumThroughput">Calls in the sampling window before the ratio counts.</param>
-/// <param name="CircuitBreakerSamplingDuration">The sampling window.</param>
-/// <param name="CircuitBreakerBreakDuration">How long an open circuit refuses calls.</param>
-internal sealed record HttpResilienceSettings(
-    TimeSpan TotalTimeout,
-    TimeSpan AttemptTimeout,
-    int MaxRetryAttempts,
-    TimeSpan RetryBaseDelay,
-    TimeSpan MaxRetryDelay,
-    double CircuitBreakerFailureRatio,
-    int CircuitBreakerMinimumThroughput,
-    TimeSpan CircuitBreakerSamplingDuration,
-    TimeSpan CircuitBreakerBreakDuration);
-
 /// <summary>
 /// Builds the pipeline every provider client uses: total budget → retry of transient failures (jittered exponential
 /// back-off, honouring <c>Retry-After</c> up to the maximum) → circuit breaker → per-attempt timeout. What counts as
@@ -33,7 +12,7 @@ internal sealed record HttpResilienceSettings(
 internal static class HttpResilience
 {
     public static ResiliencePipeline<HttpResponseMessage> Build(
-        HttpResilienceSettings settings,
+        HttpResilienceOptions settings,
         TimeProvider timeProvider,
         Func<Outcome<HttpResponseMessage>, CancellationToken, ValueTask<bool>> isTransient,
         Action<int, int?, string?, TimeSpan> onRetry,

@@ -1,7 +1,7 @@
 namespace OrderPayments.PayEx;
 
 /// <summary>Settings of the PayEx (Swedbank Pay) Vipps client (<c>PayEx</c> section, <c>PayEx__X</c> as environment variables).</summary>
-public sealed class PayExOptions
+public sealed class PayExOptions : OrderPayments.Http.HttpResilienceOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "PayEx";
@@ -29,33 +29,6 @@ public sealed class PayExOptions
 
     /// <summary>The user agent sent as the payer's (the server creates the payment).</summary>
     public string UserAgent { get; set; } = "OrderPayments/0.1";
-
-    /// <summary>One HTTP attempt (default 10 s).</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>One call including retries (default 60 s).</summary>
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Retries of a transient failure (default 3).</summary>
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>First back-off (default 500 ms).</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Longest back-off and cap on <c>Retry-After</c> (default 30 s).</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Failure ratio that opens the circuit (default 0.5).</summary>
-    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
-
-    /// <summary>Calls in the sampling window before the ratio counts (default 20).</summary>
-    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
-
-    /// <summary>Sampling window (default 30 s).</summary>
-    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long an open circuit refuses calls (default 15 s).</summary>
-    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The API root with a trailing slash, so relative paths keep a base path.</summary>
     public Uri ApiRoot => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");

@@ -22,8 +22,7 @@ internal sealed class PayExOptionsValidator : IValidateOptions<PayExOptions>
         Require(options.CallbackUrl is null || options.CallbackUrl.IsAbsoluteUri, nameof(options.CallbackUrl), "must be an absolute URL.");
         Require(options.DefaultCompleteUrl is null || options.DefaultCompleteUrl.IsAbsoluteUri, nameof(options.DefaultCompleteUrl), "must be an absolute URL.");
         Require(options.Language is "nb-NO" or "en-US" or "sv-SE", nameof(options.Language), "must be nb-NO, en-US or sv-SE.");
-        Require(options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout <= options.TotalTimeout, nameof(options.AttemptTimeout), "must be positive and at most TotalTimeout.");
-        Require(options.MaxRetryAttempts is >= 0 and <= 10, nameof(options.MaxRetryAttempts), "must be 0 to 10.");
+        errors.AddRange(options.ResilienceProblems().Select(p => $"{PayExOptions.SectionName}:{p.Setting} {p.Rule}"));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -39,19 +39,9 @@ public static partial class PayExServiceCollectionExtensions
 
     private static ResiliencePipeline<HttpResponseMessage> Build(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<PayExOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OrderPayments.PayEx");
         return HttpResilience.Build(
-            new HttpResilienceSettings(
-                options.TotalTimeout,
-                options.AttemptTimeout,
-                options.MaxRetryAttempts,
-                options.RetryBaseDelay,
-                options.MaxRetryDelay,
-                options.CircuitBreakerFailureRatio,
-                options.CircuitBreakerMinimumThroughput,
-                options.CircuitBreakerSamplingDuration,
-                options.CircuitBreakerBreakDuration),
+            services.GetRequiredService<IOptions<PayExOptions>>().Value,
             services.GetRequiredService<TimeProvider>(),
             (outcome, _) => ValueTask.FromResult(outcome.Exception is not null
                 ? outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException

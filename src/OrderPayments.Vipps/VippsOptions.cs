@@ -5,7 +5,7 @@ namespace OrderPayments.Vipps;
 /// (<see cref="VippsOptionsValidator"/>). <see cref="ClientSecret"/> and <see cref="SubscriptionKey"/> are
 /// secrets: they are sent only in the headers Vipps requires and never logged.
 /// </summary>
-public sealed class VippsOptions
+public sealed class VippsOptions : OrderPayments.Http.HttpResilienceOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Vipps";
@@ -40,39 +40,12 @@ public sealed class VippsOptions
     /// <summary><c>Vipps-System-Plugin-Version</c>, at most 30 characters.</summary>
     public string PluginVersion { get; set; } = "0.1.0";
 
-    /// <summary>How long one HTTP attempt may take (default 10 s, the time Vipps itself allows a webhook receiver).</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a call may take in all, retries included (default 60 s); the interpreter retries longer outages durably.</summary>
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Retries after the first attempt for transient failures (default 3).</summary>
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>The first retry delay; later ones double, with jitter (default 500 ms).</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The longest wait between attempts, also for a <c>Retry-After</c> (default 30 s).</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Refresh the access token this long before it expires (default 5 min; half the lifetime if that is shorter).</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The circuit opens when this share of calls fails in the sampling window (default 0.5).</summary>
-    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
-
-    /// <summary>The fewest calls in the window before the circuit may open (default 20).</summary>
-    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
 
     /// <summary>
     /// <see cref="BaseUrl"/> with a trailing slash, so relative paths keep a base path such as the simulator's
     /// <c>/simulator/vipps</c> (without the slash, <c>new Uri(base, "x")</c> would drop its last segment).
     /// </summary>
     internal Uri ApiRoot => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
-
-    /// <summary>The circuit breaker's sampling window (default 30 s).</summary>
-    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long the circuit stays open before a trial call (default 15 s).</summary>
-    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

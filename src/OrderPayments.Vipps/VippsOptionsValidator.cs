@@ -37,14 +37,8 @@ public sealed class VippsOptionsValidator : IValidateOptions<VippsOptions>
             Require(!string.IsNullOrWhiteSpace(value) && value.Length <= MaxSystemHeaderLength, setting, $"must be 1 to {MaxSystemHeaderLength} characters.");
         }
 
-        Require(options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout <= options.TotalTimeout, nameof(options.AttemptTimeout), "must be positive and at most TotalTimeout.");
-        Require(options.MaxRetryAttempts is >= 0 and <= 10, nameof(options.MaxRetryAttempts), "must be 0 to 10.");
-        Require(options.RetryBaseDelay > TimeSpan.Zero && options.RetryBaseDelay <= options.MaxRetryDelay, nameof(options.RetryBaseDelay), "must be positive and at most MaxRetryDelay.");
         Require(options.TokenRefreshMargin >= TimeSpan.Zero, nameof(options.TokenRefreshMargin), "must not be negative.");
-        Require(options.CircuitBreakerFailureRatio is > 0 and <= 1, nameof(options.CircuitBreakerFailureRatio), "must be above 0 and at most 1.");
-        Require(options.CircuitBreakerMinimumThroughput >= 2, nameof(options.CircuitBreakerMinimumThroughput), "must be at least 2.");
-        Require(options.CircuitBreakerSamplingDuration >= TimeSpan.FromMilliseconds(500), nameof(options.CircuitBreakerSamplingDuration), "must be at least 500 ms.");
-        Require(options.CircuitBreakerBreakDuration >= TimeSpan.FromMilliseconds(500), nameof(options.CircuitBreakerBreakDuration), "must be at least 500 ms.");
+        errors.AddRange(options.ResilienceProblems().Select(p => $"{VippsOptions.SectionName}:{p.Setting} {p.Rule}"));
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

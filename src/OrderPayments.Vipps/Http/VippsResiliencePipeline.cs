@@ -18,18 +18,8 @@ internal sealed class VippsResiliencePipeline
 {
     public VippsResiliencePipeline(IOptions<VippsOptions> options, TimeProvider timeProvider, ILogger<VippsResiliencePipeline> logger)
     {
-        var settings = options.Value;
         Pipeline = HttpResilience.Build(
-            new HttpResilienceSettings(
-                settings.TotalTimeout,
-                settings.AttemptTimeout,
-                settings.MaxRetryAttempts,
-                settings.RetryBaseDelay,
-                settings.MaxRetryDelay,
-                settings.CircuitBreakerFailureRatio,
-                settings.CircuitBreakerMinimumThroughput,
-                settings.CircuitBreakerSamplingDuration,
-                settings.CircuitBreakerBreakDuration),
+            options.Value,
             timeProvider,
             IsTransientAsync,
             (attempt, status, exception, delay) => VippsLogs.Retrying(logger, attempt, status, exception, delay),
