@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrderPayments.Application.Hosting;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.PayEx;
@@ -23,15 +24,13 @@ var host = new HostBuilder()
         {
             services.AddPayEx(configuration);
         }
-
-        // The webhook secret comes from configuration (Key Vault): the registration is made once per deployment
-        // (README), not by each scaled-out instance.
-        services.AddSingleton<OrderPayments.Application.Hosting.IHostValueStore, OrderPayments.Functions.ConfiguredHostValues>();
     })
     .Build();
 
 var options = host.Services.GetRequiredService<IOptions<VippsOptions>>().Value;
-var secret = host.Services.GetRequiredService<IConfiguration>()[OrderPayments.Functions.ConfiguredHostValues.WebhookSecretSetting];
+// The webhook secret comes from configuration (Key Vault): the registration is made once per deployment (README), not
+// by each scaled-out instance, so the app keeps no host values.
+var secret = host.Services.GetRequiredService<IConfiguration>()[$"{HostSettings.VippsSection}:WebhookSecret"];
 if (options.WebhookUrl is { } url && !string.IsNullOrEmpty(secret))
 {
     host.Services.GetRequiredService<VippsWebhookSubscription>().UseRegistered(url, secret);

@@ -29,33 +29,29 @@ public sealed class VippsNotifications : IProviderNotifications
             return Task.FromResult(NotificationIntake.NotAuthentic("No Vipps webhook is registered yet, so no delivery can be verified; Vipps retries."));
         }
 
-        var result = verifier.Verify(
-            delivery.Body.Span,
-            delivery.Header(VippsWebhookVerifier.Headers.Date),
-            delivery.Header(VippsWebhookVerifier.Headers.ContentSha256),
-            delivery.Header(VippsWebhookVerifier.Headers.Authorization));
-        if (result != WebhookVerificationResult.Valid)
-        {
-            return Task.FromResult(NotificationIntake.NotAuthentic(result switch
-            {
-                WebhookVerificationResult.MissingHeaders => "The x-ms-date, x-ms-content-sha256 and Authorization headers are required.",
-                WebhookVerificationResult.ContentHashMismatch => "x-ms-content-sha256 does not match the body.",
-                WebhookVerificationResult.MalformedAuthorization => "Authorization must be 'HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=…'.",
-                _ => "The signature does not match.",
-            }));
-        }
-
-        VippsWebhookEvent? webhook;
+        (WebhookVerificationResult Result, VippsWebhookEvent? Event) read;
         try
         {
-            webhook = JsonSerializer.Deserialize<VippsWebhookEvent>(delivery.Body.Span, Http.VippsJson.Options);
+            read = verifier.VerifyAndParse(
+                delivery.Body.Span,
+                delivery.Header(VippsWebhookVerifier.Headers.Date),
+                delivery.Header(VippsWebhookVerifier.Headers.ContentSha256),
+                delivery.Header(VippsWebhookVerifier.Headers.Authorization));
         }
         catch (JsonException exception)
         {
+            // Only parsed after the signature verified: an authentic body that is not a webhook event.
             return Task.FromResult(NotificationIntake.Unreadable($"The signed body is not a Vipps webhook event: {exception.Message}"));
         }
 
-        return Task.FromResult(webhook is null ? NotificationIntake.Unreadable("The signed body is empty.") : NotificationIntake.Verified(Translate(webhook)));
+        return Task.FromResult(read.Result switch
+        {
+            WebhookVerificationResult.Valid => NotificationIntake.Verified(Translate(read.Event!)),
+            WebhookVerificationResult.MissingHeaders => NotificationIntake.NotAuthentic("The x-ms-date, x-ms-content-sha256 and Authorization headers are required."),
+            WebhookVerificationResult.ContentHashMismatch => NotificationIntake.NotAuthentic("x-ms-content-sha256 does not match the body."),
+            WebhookVerificationResult.MalformedAuthorization => NotificationIntake.NotAuthentic("Authorization must be 'HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=…'."),
+            _ => NotificationIntake.NotAuthentic("The signature does not match."),
+        });
     }
 
     /// <summary>What one verified event means for the workflow; empty when it means nothing (e.g. not our reference).</summary>

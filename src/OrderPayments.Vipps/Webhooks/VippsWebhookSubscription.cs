@@ -16,12 +16,12 @@ public sealed partial class VippsWebhookSubscription
 
     private const string StoreKey = "vipps.webhook";
     private readonly VippsWebhooksClient _client;
-    private readonly IHostValueStore _store;
+    private readonly IHostValueStore? _store;
     private readonly ILogger<VippsWebhookSubscription> _logger;
     private volatile VippsWebhookVerifier? _verifier;
 
-    /// <summary>Creates the subscription.</summary>
-    public VippsWebhookSubscription(VippsWebhooksClient client, IHostValueStore store, ILogger<VippsWebhookSubscription> logger)
+    /// <summary>Creates the subscription; without a <paramref name="store"/> only <see cref="UseRegistered"/> is possible.</summary>
+    public VippsWebhookSubscription(VippsWebhooksClient client, ILogger<VippsWebhookSubscription> logger, IHostValueStore? store = null)
     {
         _client = client;
         _store = store;
@@ -38,9 +38,11 @@ public sealed partial class VippsWebhookSubscription
 
     /// <summary>Makes sure Vipps delivers payment events to <paramref name="url"/> with a secret known here.</summary>
     /// <exception cref="Http.VippsApiException">Vipps refused or could not be reached (retry later).</exception>
+    /// <exception cref="InvalidOperationException">The host keeps no values (no <see cref="IHostValueStore"/>): register once per deployment and call <see cref="UseRegistered"/>.</exception>
     public async Task EnsureRegisteredAsync(Uri url, CancellationToken cancellationToken)
     {
-        var stored = Stored.Parse(await _store.GetAsync(StoreKey, cancellationToken).ConfigureAwait(false));
+        var store = _store ?? throw new InvalidOperationException("This host keeps no values to store a webhook secret in; register the webhook once per deployment and configure its secret.");
+        var stored = Stored.Parse(await store.GetAsync(StoreKey, cancellationToken).ConfigureAwait(false));
         var registered = await _client.ListAsync(cancellationToken).ConfigureAwait(false);
         var forUrl = registered.Where(r => string.Equals(r.Url, url.AbsoluteUri, StringComparison.Ordinal)).ToList();
 
@@ -60,7 +62,7 @@ public sealed partial class VippsWebhookSubscription
         }
 
         var created = await _client.RegisterAsync(url, Events, cancellationToken).ConfigureAwait(false);
-        await _store.SetAsync(StoreKey, new Stored(url.AbsoluteUri, created.Id, created.Secret).ToString(), cancellationToken).ConfigureAwait(false);
+        await store.SetAsync(StoreKey, new Stored(url.AbsoluteUri, created.Id, created.Secret).ToString(), cancellationToken).ConfigureAwait(false);
         _verifier = new VippsWebhookVerifier(url, created.Secret);
         LogRegistered(_logger, created.Id, url);
     }

@@ -91,7 +91,7 @@ public sealed class VippsNotificationsTests
     public async Task Read_BeforeAnyRegistration_IsNotAuthentic()
     {
         using var host = new VippsTestHost();
-        var intake = new VippsNotifications(new VippsWebhookSubscription(host.Webhooks, new VippsWebhookSubscriptionTests.MemoryStore(), NullLogger<VippsWebhookSubscription>.Instance));
+        var intake = new VippsNotifications(new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, new VippsWebhookSubscriptionTests.MemoryStore()));
 
         var read = await intake.ReadAsync(Delivery("{}", "s3cret"), CancellationToken.None);
 
@@ -117,7 +117,7 @@ public sealed class VippsNotificationsTests
         host.Handler.Respond = (request, _) => Task.FromResult(request.Method == HttpMethod.Get
             ? FakeVippsHandler.Json(HttpStatusCode.OK, """{"webhooks":[]}""")
             : FakeVippsHandler.Json(HttpStatusCode.Created, """{"id":"497f6eca-6276-4993-bfeb-53cbbbba6f08","secret":"s3cret"}"""));
-        var subscription = new VippsWebhookSubscription(host.Webhooks, new VippsWebhookSubscriptionTests.MemoryStore(), NullLogger<VippsWebhookSubscription>.Instance);
+        var subscription = new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, new VippsWebhookSubscriptionTests.MemoryStore());
         await subscription.EnsureRegisteredAsync(Url, CancellationToken.None);
         return new VippsNotifications(subscription);
     }

@@ -18,7 +18,7 @@ public sealed class VippsWebhookSubscriptionTests
             ? FakeVippsHandler.Json(HttpStatusCode.OK, """{"webhooks":[]}""")
             : FakeVippsHandler.Json(HttpStatusCode.Created, $$"""{"id":"{{RegisteredId}}","secret":"s3cret"}"""));
         var store = new MemoryStore();
-        var subscription = new VippsWebhookSubscription(host.Webhooks, store, NullLogger<VippsWebhookSubscription>.Instance);
+        var subscription = new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, store);
 
         await subscription.EnsureRegisteredAsync(Url, CancellationToken.None);
 
@@ -37,7 +37,7 @@ public sealed class VippsWebhookSubscriptionTests
         host.Handler.Respond = (request, _) => Task.FromResult(RegistrationList());
         var store = new MemoryStore();
         store.Values["vipps.webhook"] = $"{Url.AbsoluteUri}\t{RegisteredId}\ts3cret";
-        var subscription = new VippsWebhookSubscription(host.Webhooks, store, NullLogger<VippsWebhookSubscription>.Instance);
+        var subscription = new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, store);
 
         await subscription.EnsureRegisteredAsync(Url, CancellationToken.None);
 
@@ -54,7 +54,7 @@ public sealed class VippsWebhookSubscriptionTests
             : request.Method == HttpMethod.Delete ? new HttpResponseMessage(HttpStatusCode.NoContent)
             : FakeVippsHandler.Json(HttpStatusCode.Created, """{"id":"11111111-6276-4993-bfeb-53cbbbba6f08","secret":"new-secret"}"""));
         var store = new MemoryStore();
-        var subscription = new VippsWebhookSubscription(host.Webhooks, store, NullLogger<VippsWebhookSubscription>.Instance);
+        var subscription = new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, store);
 
         await subscription.EnsureRegisteredAsync(Url, CancellationToken.None);
 
