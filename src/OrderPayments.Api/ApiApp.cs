@@ -27,9 +27,6 @@ public static partial class ApiApp
     /// <summary>The path the embedded simulator serves the PayEx Vipps instrument API under.</summary>
     public const string PayExSimulatorPath = "/simulator/payex";
 
-    /// <summary>The largest request body read (64 KiB); requests are small JSON documents.</summary>
-    public const int MaxBodyBytes = 64 * 1024;
-
     /// <summary>Builds the app; <paramref name="configure"/> may change services or configuration before it is built (tests).</summary>
     /// <exception cref="InvalidOperationException">Outside Development with no API key configured.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -143,8 +140,8 @@ public static partial class ApiApp
             })
             .WithTags("Orders");
 
-        orders.MapPut("/{orderId}/payment", async (string orderId, HttpRequest request, OrderPaymentRequests api) =>
-                await BodyAsync(request) is { } body ? Write(await api.StartAsync(orderId, body, request.HttpContext.RequestAborted)) : TooLarge())
+        orders.MapPut("/{orderId}/payment", (string orderId, HttpRequest request, OrderPaymentRequests api) =>
+                WithBodyAsync(request, (body, ct) => api.StartAsync(orderId, body, ct)))
             .Accepts<StartPaymentBody>("application/json")
             .Produces<OrderPaymentDocument>(201).Produces<OrderPaymentDocument>(200).Produces<OrderPaymentDocument>(202)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409)
@@ -161,22 +158,10 @@ public static partial class ApiApp
         MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, ct) => api.NewAttemptAsync(id, body, ct));
 
         // Authenticated by its signature only (no API key).
-        app.MapPost("/api/webhooks/vipps", async (HttpRequest request, OrderPaymentRequests api) =>
-                await BodyAsync(request) is { } body
-                    ? Write(await api.NotifyAsync(Domain.PaymentProvider.Vipps, Delivery(request, body), request.HttpContext.RequestAborted))
-                    : TooLarge())
-            .Produces<NotificationReceipt>().ProducesProblem(401)
-            .WithTags("Webhooks")
-            .WithSummary("Vipps ePayment webhook (HMAC-signed).");
+        MapNotifications(app, "/api/webhooks/vipps", Domain.PaymentProvider.Vipps, 401, "Vipps ePayment webhook (HMAC-signed).");
 
         // Unsigned: only a trigger for an authenticated read, so a forged callback cannot move any state.
-        app.MapPost("/api/callbacks/payex", async (HttpRequest request, OrderPaymentRequests api) =>
-                await BodyAsync(request) is { } body
-                    ? Write(await api.NotifyAsync(Domain.PaymentProvider.PayEx, Delivery(request, body), request.HttpContext.RequestAborted))
-                    : TooLarge())
-            .Produces<NotificationReceipt>().ProducesProblem(400)
-            .WithTags("Webhooks")
-            .WithSummary("PayEx callback (unsigned; the payment is then read from PayEx).");
+        MapNotifications(app, "/api/callbacks/payex", Domain.PaymentProvider.PayEx, 400, "PayEx callback (unsigned; the payment is then read from PayEx).");
 
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapOpenApi();
@@ -186,8 +171,8 @@ public static partial class ApiApp
 
     private static void MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
         where TBody : notnull =>
-        orders.MapPost(pattern, async (string orderId, HttpRequest request, OrderPaymentRequests api) =>
-                await BodyAsync(request) is { } body ? Write(await handle(api, orderId, body, request.HttpContext.RequestAborted)) : TooLarge())
+        orders.MapPost(pattern, (string orderId, HttpRequest request, OrderPaymentRequests api) =>
+                WithBodyAsync(request, (body, ct) => handle(api, orderId, body, ct)))
             .Accepts<TBody>("application/json")
             .Produces<SignalReceipt>(202).Produces<SignalReceipt>(200)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
@@ -199,32 +184,21 @@ public static partial class ApiApp
             Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
         };
 
-    /// <summary>The raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> BodyAsync(HttpRequest request)
+    private static void MapNotifications(WebApplication app, string pattern, Domain.PaymentProvider provider, int refusal, string summary) =>
+        app.MapPost(pattern, (HttpRequest request, OrderPaymentRequests api) =>
+                WithBodyAsync(request, (body, ct) => api.NotifyAsync(provider, Delivery(request, body), ct)))
+            .Produces<NotificationReceipt>().ProducesProblem(refusal)
+            .WithTags("Webhooks")
+            .WithSummary(summary);
+
+    /// <summary>Reads the capped raw body and answers with <paramref name="handle"/>'s response (413 when too large).</summary>
+    private static async Task<ApiResult> WithBodyAsync(HttpRequest request, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        var cancellationToken = request.HttpContext.RequestAborted;
+        return Write(await RawBodies.ReadAsync(request.Body, request.ContentLength, cancellationToken) is { } body
+            ? await handle(body, cancellationToken)
+            : RawBodies.TooLarge);
     }
-
-    private static ApiResult TooLarge() =>
-        Write(ApiResponse.Problem(new ApiProblem(ApiProblem.Urn("body-too-large"), "The body is too large.", 413, $"Request bodies are at most {MaxBodyBytes} bytes.")));
 
     private static ApiResult Write(ApiResponse response) => new(response);
 

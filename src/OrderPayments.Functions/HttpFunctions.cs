@@ -7,6 +7,7 @@ using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain;
+using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
 
 namespace OrderPayments.Functions;
@@ -34,11 +35,11 @@ public sealed class HttpFunctions
 
     /// <summary><c>PUT /api/orders/{orderId}/payment</c>.</summary>
     [Function("StartPayment")]
-    public async Task<HttpResponseData> StartPayment(
+    public Task<HttpResponseData> StartPayment(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "orders/{orderId}/payment")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Requests(client).StartAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+        WithBodyAsync(request, (body, ct) => Requests(client).StartAsync(orderId, body, ct));
 
     /// <summary><c>GET /api/orders/{orderId}/payment</c>.</summary>
     [Function("GetPayment")]
@@ -60,35 +61,35 @@ public sealed class HttpFunctions
 
     /// <summary><c>POST /api/orders/{orderId}/fulfillments</c>.</summary>
     [Function("Fulfill")]
-    public async Task<HttpResponseData> Fulfill(
+    public Task<HttpResponseData> Fulfill(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/fulfillments")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Requests(client).FulfillAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+        WithBodyAsync(request, (body, ct) => Requests(client).FulfillAsync(orderId, body, ct));
 
     /// <summary><c>POST /api/orders/{orderId}/cancellation</c>.</summary>
     [Function("Cancel")]
-    public async Task<HttpResponseData> Cancel(
+    public Task<HttpResponseData> Cancel(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/cancellation")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Requests(client).CancelAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+        WithBodyAsync(request, (body, ct) => Requests(client).CancelAsync(orderId, body, ct));
 
     /// <summary><c>POST /api/orders/{orderId}/refunds</c>.</summary>
     [Function("Refund")]
-    public async Task<HttpResponseData> Refund(
+    public Task<HttpResponseData> Refund(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/refunds")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Requests(client).RefundAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+        WithBodyAsync(request, (body, ct) => Requests(client).RefundAsync(orderId, body, ct));
 
     /// <summary><c>POST /api/orders/{orderId}/attempts</c>.</summary>
     [Function("NewAttempt")]
-    public async Task<HttpResponseData> NewAttempt(
+    public Task<HttpResponseData> NewAttempt(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/attempts")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Requests(client).NewAttemptAsync(orderId, await HttpBodies.ReadAsync(request), request.FunctionContext.CancellationToken));
+        WithBodyAsync(request, (body, ct) => Requests(client).NewAttemptAsync(orderId, body, ct));
 
     /// <summary>
     /// <c>POST /api/webhooks/vipps</c>: verifies the signature over the raw body, then queues the verified delivery
@@ -110,28 +111,38 @@ public sealed class HttpFunctions
 
     private async Task<WebhookResult> IntakeAsync(PaymentProvider provider, HttpRequestData request)
     {
-        var body = await HttpBodies.ReadAsync(request);
+        var cancellationToken = request.FunctionContext.CancellationToken;
+        if (await RawBodies.ReadAsync(request.Body, null, cancellationToken) is not { } body)
+        {
+            return new WebhookResult { HttpResponse = await WriteAsync(request, RawBodies.TooLarge) };
+        }
+
         var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
         var delivery = NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value))), body) with
         {
             Query = query.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => query[k] ?? "", StringComparer.Ordinal),
         };
-        var intake = _notifications.FirstOrDefault(n => n.Provider == provider);
-        var read = intake is null
-            ? NotificationIntake.NotAuthentic($"This deployment takes no {OrderPaymentDocument.ProviderName(provider)} notifications.")
-            : await intake.ReadAsync(delivery, request.FunctionContext.CancellationToken);
-        if (read.Refusal is { } refusal)
+        var (refusal, notifications) = await NotificationHandling.ReadAsync(_notifications, provider, delivery, cancellationToken);
+        if (refusal is not null)
         {
-            var problem = read.Unauthenticated ? ApiProblem.NotAuthentic(refusal) : ApiProblem.MalformedJson(refusal);
-            return new WebhookResult { HttpResponse = await WriteAsync(request, ApiResponse.Problem(problem)) };
+            return new WebhookResult { HttpResponse = await WriteAsync(request, refusal) };
         }
 
-        string[] messages = [.. read.Notifications.Select(n => new QueuedNotification(n.Reference.Value, n.DedupeKey, n.Input).ToJson())];
+        string[] messages = [.. notifications.Select(n => JsonSerializer.Serialize(n, OrderPaymentsJson.Options))];
         return new WebhookResult
         {
             HttpResponse = await WriteAsync(request, new ApiResponse(202, new NotificationReceipt(messages.Length, 0))),
             Messages = messages,
         };
+    }
+
+    /// <summary>Reads the capped raw body and answers with <paramref name="handle"/>'s response (413 when too large, as the self-hosted API).</summary>
+    private static async Task<HttpResponseData> WithBodyAsync(HttpRequestData request, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
+    {
+        var cancellationToken = request.FunctionContext.CancellationToken;
+        return await WriteAsync(request, await RawBodies.ReadAsync(request.Body, null, cancellationToken) is { } body
+            ? await handle(body, cancellationToken)
+            : RawBodies.TooLarge);
     }
 
     private OrderPaymentRequests Requests(DurableTaskClient client) => new(

@@ -8,25 +8,10 @@ using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
 using OrderPayments.Application.Workflows;
-using OrderPayments.Domain;
 using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
 
 namespace OrderPayments.Functions;
-
-/// <summary>A verified notification on the <c>payment-notifications</c> queue.</summary>
-/// <param name="Reference">The provider payment it is about.</param>
-/// <param name="DedupeKey">Its identity (a redelivery has the same).</param>
-/// <param name="Input">What it means for the workflow.</param>
-public sealed record QueuedNotification(string Reference, string DedupeKey, WorkflowInput Input)
-{
-    /// <summary>The queue message text.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, OrderPaymentsJson.Options);
-
-    /// <summary>Reads a queue message.</summary>
-    public static QueuedNotification FromJson(string json) =>
-        JsonSerializer.Deserialize<QueuedNotification>(json, OrderPaymentsJson.Options) ?? throw new JsonException("The notification message is empty.");
-}
 
 /// <summary>
 /// Queue-triggered intake: verified webhooks become signals for their orders, and the fulfillment system may post
@@ -51,21 +36,20 @@ public sealed partial class NotificationFunctions
         _logger = logger;
     }
 
-    /// <summary>Raises a verified notification to its order (ignored when no order has the reference).</summary>
+    /// <summary>Raises a verified notification (a <see cref="ProviderNotification"/> as JSON) to its order (ignored when no order has the reference).</summary>
     [Function(nameof(ApplyNotification))]
     public async Task ApplyNotification([QueueTrigger(OrchestrationNames.NotificationsQueue)] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
     {
-        var notification = QueuedNotification.FromJson(message);
-        var orders = new DurableOrderPaymentClient(client, _workflow, _time);
-        var reference = PaymentReference.Parse(notification.Reference);
-        if (await orders.FindByReferenceAsync(reference, context.CancellationToken) is not { } orderId)
+        var notification = JsonSerializer.Deserialize<ProviderNotification>(message, OrderPaymentsJson.Options)
+            ?? throw new JsonException("The notification message is empty.");
+        var outcome = await NotificationHandling.RecordAsync(new DurableOrderPaymentClient(client, _workflow, _time), notification, context.CancellationToken);
+        if (outcome.Result == SignalResult.NotFound)
         {
-            LogUnknownReference(_logger, notification.Reference);
+            LogUnknownReference(_logger, notification.Reference.Value);
             return;
         }
 
-        var outcome = await orders.RaiseAsync(orderId, notification.Input, notification.DedupeKey, context.CancellationToken);
-        LogNotification(_logger, notification.DedupeKey, orderId.Value, outcome.Result);
+        LogNotification(_logger, notification.DedupeKey, outcome.Result);
     }
 
     /// <summary>
@@ -95,8 +79,8 @@ public sealed partial class NotificationFunctions
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification about unknown payment {Reference} ignored.")]
     private static partial void LogUnknownReference(ILogger logger, string reference);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DedupeKey} for order {OrderId}: {Result}.")]
-    private static partial void LogNotification(ILogger logger, string dedupeKey, string orderId, SignalResult result);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DedupeKey}: {Result}.")]
+    private static partial void LogNotification(ILogger logger, string dedupeKey, SignalResult result);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued shipment for order {OrderId} refused: {Reason}. Dropped.")]
     private static partial void LogRefusedShipment(ILogger logger, string orderId, string reason);

@@ -30,7 +30,7 @@ public sealed class OrderPaymentRequests
     };
 
     private readonly IOrderPaymentClient _client;
-    private readonly Dictionary<PaymentProvider, IProviderNotifications> _notifications;
+    private readonly IReadOnlyList<IProviderNotifications> _notifications;
     private readonly HashSet<PaymentProvider> _providers;
     private readonly TimeSpan _startWait;
 
@@ -42,7 +42,7 @@ public sealed class OrderPaymentRequests
     public OrderPaymentRequests(IOrderPaymentClient client, IEnumerable<IProviderNotifications> notifications, IEnumerable<PaymentProvider> providers, TimeSpan startWait)
     {
         _client = client;
-        _notifications = notifications.ToDictionary(n => n.Provider);
+        _notifications = [.. notifications];
         _providers = providers.ToHashSet();
         _startWait = startWait;
     }
@@ -73,7 +73,7 @@ public sealed class OrderPaymentRequests
         json.RefuseUnknownFields();
         if (provider is { } chosen && !_providers.Contains(chosen))
         {
-            json.Error("provider", $"The provider '{DocumentName(chosen)}' is not configured in this deployment.");
+            json.Error("provider", $"The provider '{OrderPaymentDocument.ProviderName(chosen)}' is not configured in this deployment.");
         }
 
         if (json.Errors.Count > 0)
@@ -204,25 +204,17 @@ public sealed class OrderPaymentRequests
     /// </summary>
     public async Task<ApiResponse> NotifyAsync(PaymentProvider provider, NotificationDelivery delivery, CancellationToken cancellationToken)
     {
-        if (!_notifications.TryGetValue(provider, out var intake))
+        var (refusal, notifications) = await NotificationHandling.ReadAsync(_notifications, provider, delivery, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return ApiResponse.Problem(ApiProblem.NotFound($"This deployment takes no notifications from {DocumentName(provider)}."));
-        }
-
-        var read = await intake.ReadAsync(delivery, cancellationToken).ConfigureAwait(false);
-        if (read.Refusal is { } refusal)
-        {
-            return ApiResponse.Problem(read.Unauthenticated ? ApiProblem.NotAuthentic(refusal) : ApiProblem.MalformedJson(refusal));
+            return refusal;
         }
 
         var recorded = 0;
         var ignored = 0;
-        foreach (var notification in read.Notifications)
+        foreach (var notification in notifications)
         {
-            var order = await _client.FindByReferenceAsync(notification.Reference, cancellationToken).ConfigureAwait(false);
-            var outcome = order is { } id
-                ? await _client.RaiseAsync(id, notification.Input, notification.DedupeKey, cancellationToken).ConfigureAwait(false)
-                : new SignalOutcome(SignalResult.NotFound);
+            var outcome = await NotificationHandling.RecordAsync(_client, notification, cancellationToken).ConfigureAwait(false);
             if (outcome.Result == SignalResult.Accepted)
             {
                 recorded++;
@@ -302,8 +294,6 @@ public sealed class OrderPaymentRequests
 
     private static List<ApiFieldError> Fields(IEnumerable<InputRejection> rejections) =>
         [.. rejections.Select(r => new ApiFieldError(r.Field ?? "body", r.Message))];
-
-    private static string DocumentName(PaymentProvider provider) => OrderPaymentDocument.ProviderName(provider);
 
     private static string KebabCase(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
