@@ -65,21 +65,8 @@ internal sealed class PayExCallbackSender(PayExCallbacks callbacks, PayExSimulat
     public const string HttpClientName = "Simulator.PayExCallbacks";
     private const int MaxAttempts = 8;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.WhenAll(callbacks.Due().Select(callback => DeliverAsync(callback, stoppingToken)));
-            try
-            {
-                await callbacks.Pending.WaitAsync(TimeSpan.FromMilliseconds(50), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OutboundDelivery.RunAsync(() => callbacks.Due().Select(callback => DeliverAsync(callback, stoppingToken)), callbacks.Pending, stoppingToken);
 
     private async Task DeliverAsync(PayExCallback callback, CancellationToken cancellationToken)
     {
@@ -91,7 +78,8 @@ internal sealed class PayExCallbackSender(PayExCallbacks callbacks, PayExSimulat
         var copies = simulator.Faults.WebhookCopies();
         for (var copy = 0; copy < copies; copy++)
         {
-            if (await SendAsync(callback, cancellationToken))
+            using var request = new HttpRequestMessage(HttpMethod.Post, callback.Url) { Content = new StringContent(callback.Body, Encoding.UTF8, "application/json") };
+            if (await OutboundDelivery.SendAsync(http.CreateClient(HttpClientName), request, cancellationToken))
             {
                 simulator.Stats.Count("callbacks.delivered");
                 continue;
@@ -106,22 +94,6 @@ internal sealed class PayExCallbackSender(PayExCallbacks callbacks, PayExSimulat
             }
 
             return;
-        }
-    }
-
-    private async Task<bool> SendAsync(PayExCallback callback, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, callback.Url) { Content = new StringContent(callback.Body, Encoding.UTF8, "application/json") };
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 }

@@ -12,21 +12,8 @@ internal sealed class WebhookDispatcher(WebhookHub hub, IHttpClientFactory http,
 {
     public const string HttpClientName = "Simulator.Webhooks";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.WhenAll(hub.Due().Select(delivery => DeliverAsync(delivery, stoppingToken)));
-            try
-            {
-                await hub.Pending.WaitAsync(TimeSpan.FromMilliseconds(50), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OutboundDelivery.RunAsync(() => hub.Due().Select(delivery => DeliverAsync(delivery, stoppingToken)), hub.Pending, stoppingToken);
 
     private async Task DeliverAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
@@ -43,21 +30,11 @@ internal sealed class WebhookDispatcher(WebhookHub hub, IHttpClientFactory http,
         request.Headers.TryAddWithoutValidation("x-ms-date", date);
         request.Headers.TryAddWithoutValidation("x-ms-content-sha256", hash);
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        try
+        if (await OutboundDelivery.SendAsync(http.CreateClient(HttpClientName), request, cancellationToken))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                hub.Delivered(delivery);
-                simulator.Stats.Count("webhooks.delivered");
-                return;
-            }
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // No answer counts as a failure, like any non-2xx answer.
+            hub.Delivered(delivery);
+            simulator.Stats.Count("webhooks.delivered");
+            return;
         }
 
         simulator.Stats.Count(hub.Failed(delivery, options.Value.WebhookMaxAttempts) ? "webhooks.failed" : "webhooks.gaveUp");
