@@ -32,7 +32,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         _work = work;
         _changes = changes;
         // Client writes add work for the dispatcher; they change no order's state (waiters hear of the dispatcher's commits).
-        _writes = new GroupCommit(store, maxBatch, _ => _work.Set());
+        _writes = new GroupCommit(store, maxBatch, _work.Set);
     }
 
     /// <inheritdoc />
@@ -54,7 +54,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
                     : new StartOutcome(StartResult.Conflict, snapshot, [new InputRejection(
                         RejectionReason.Conflict,
                         $"Order {request.OrderId} already has a payment (status {existing.State.Status}) for a different request.",
-                        "orderId")]), null);
+                        "orderId")]), false);
             }
 
             var now = _time.GetUtcNow();
@@ -62,7 +62,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
             session.InsertInstance(step.State, now);
             session.InsertActions(request.OrderId.Value, request.Provider, step.Actions, now);
             session.AppendHistory(request.OrderId.Value, now, StoreSession.Json(request), step);
-            return (new StartOutcome(StartResult.Started, new OrderPaymentSnapshot(step.State, 1, now, 0), []), request.OrderId.Value);
+            return (new StartOutcome(StartResult.Started, new OrderPaymentSnapshot(step.State, 1, now, 0), []), true);
         });
     }
 
@@ -75,12 +75,12 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
             var row = session.LoadInstance(orderId.Value);
             if (row is null)
             {
-                return (new SignalOutcome(SignalResult.NotFound), null);
+                return (new SignalOutcome(SignalResult.NotFound), false);
             }
 
             if (session.SignalExists(orderId.Value, dedupeKey))
             {
-                return (new SignalOutcome(SignalResult.Duplicate), null);
+                return (new SignalOutcome(SignalResult.Duplicate), false);
             }
 
             // Refuse at once what the current state refuses; the dispatcher decides again when it applies the signal.
@@ -88,11 +88,11 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
             var trial = _workflow.Decide(row.State, signal, now);
             if (trial.Rejection is { } rejection)
             {
-                return (new SignalOutcome(SignalResult.Rejected, rejection), null);
+                return (new SignalOutcome(SignalResult.Rejected, rejection), false);
             }
 
             session.InsertSignal(orderId.Value, dedupeKey, signal, now);
-            return (new SignalOutcome(SignalResult.Accepted), orderId.Value);
+            return (new SignalOutcome(SignalResult.Accepted), true);
         });
     }
 

@@ -52,6 +52,23 @@ public sealed class RuntimeStoreTests
     }
 
     [Fact]
+    public async Task FindByReference_AfterANewAttempt_FindsTheOrderByEitherAttempt()
+    {
+        var provider = new FakePaymentProvider();
+        provider.Refuse(ActionKind.Create, "4010");
+        await using var host = await new RuntimeTestHost(provider).StartAsync();
+        var order = OrderId.Parse("order-1");
+        await host.Client.StartAsync(RuntimeTestHost.Request("order-1"), CancellationToken.None);
+        await host.WaitForStatus("order-1", PaymentStatus.Failed);
+
+        await host.Client.RaiseAsync(order, new NewAttemptRequested("again"), "attempt:again", CancellationToken.None);
+        await host.WaitFor("order-1", s => s.State.Attempt == 2, "the second attempt");
+
+        (await host.Client.FindByReferenceAsync(PaymentReference.For(order, 2), CancellationToken.None)).ShouldBe(order);
+        (await host.Client.FindByReferenceAsync(PaymentReference.For(order, 1), CancellationToken.None)).ShouldBe(order);
+    }
+
+    [Fact]
     public async Task HostValues_SetThenRead_SurviveANewStore()
     {
         var path = TempFile("values");

@@ -16,10 +16,9 @@ internal sealed class ChangeFeed
     {
         while (true)
         {
-            var subscription = _subscriptions.GetOrAdd(orderId, static id => new Subscription(id));
+            var subscription = _subscriptions.GetOrAdd(orderId, static (id, feed) => new Subscription(id, feed), this);
             if (subscription.TryJoin())
             {
-                subscription.Feed = this;
                 return subscription;
             }
 
@@ -42,14 +41,17 @@ internal sealed class ChangeFeed
     {
         private readonly Lock _lock = new();
         private readonly string _orderId;
+        private readonly ChangeFeed _feed;
         private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private OrderPaymentSnapshot? _latest;
         private int _followers;
         private bool _closed;
 
-        public Subscription(string orderId) => _orderId = orderId;
-
-        public ChangeFeed? Feed { get; set; }
+        public Subscription(string orderId, ChangeFeed feed)
+        {
+            _orderId = orderId;
+            _feed = feed;
+        }
 
         /// <summary>The latest snapshot published since following began, if it is newer than <paramref name="version"/>.</summary>
         public OrderPaymentSnapshot? NewerThan(long version)
@@ -116,7 +118,7 @@ internal sealed class ChangeFeed
                 _closed = true;
             }
 
-            Feed?._subscriptions.TryRemove(KeyValuePair.Create(_orderId, this));
+            _feed._subscriptions.TryRemove(KeyValuePair.Create(_orderId, this));
         }
     }
 }

@@ -272,6 +272,10 @@ internal sealed class RuntimeDispatcher : BackgroundService
         if (!ReferenceEquals(state, row.State))
         {
             session.UpdateInstance(state, row.Version, now);
+            if (state.Reference != row.State.Reference)
+            {
+                session.InsertReference(state);
+            }
 
             // Every pending signal of the order was applied, and none can be added before this transaction commits.
             committed.Add(new OrderPaymentSnapshot(state, row.Version + 1, now, 0));

@@ -12,14 +12,14 @@ internal sealed class GroupCommit
 {
     private readonly RuntimeStore _store;
     private readonly int _maxBatch;
-    private readonly Action<IReadOnlyList<string>> _committed;
+    private readonly Action _committed;
     private readonly ConcurrentQueue<IOperation> _queue = new();
     private int _draining;
 
     /// <param name="store">The file.</param>
     /// <param name="maxBatch">The most operations in one transaction.</param>
-    /// <param name="committed">Called after each commit with the orders written (wakes the dispatcher and waiters).</param>
-    public GroupCommit(RuntimeStore store, int maxBatch, Action<IReadOnlyList<string>> committed)
+    /// <param name="committed">Called after each commit that wrote anything (wakes the dispatcher).</param>
+    public GroupCommit(RuntimeStore store, int maxBatch, Action committed)
     {
         _store = store;
         _maxBatch = maxBatch;
@@ -28,8 +28,8 @@ internal sealed class GroupCommit
 
     private interface IOperation
     {
-        /// <summary>Runs inside the batch's transaction; returns the order it wrote, or null when it wrote nothing.</summary>
-        string? Run(StoreSession session);
+        /// <summary>Runs inside the batch's transaction; returns whether it wrote anything.</summary>
+        bool Run(StoreSession session);
 
         void Complete();
 
@@ -37,7 +37,7 @@ internal sealed class GroupCommit
     }
 
     /// <summary>Runs <paramref name="operation"/> in the next shared transaction and completes after it commits.</summary>
-    public Task<T> RunAsync<T>(Func<StoreSession, (T Result, string? Written)> operation)
+    public Task<T> RunAsync<T>(Func<StoreSession, (T Result, bool Wrote)> operation)
     {
         var queued = new Operation<T>(operation);
         _queue.Enqueue(queued);
@@ -83,7 +83,7 @@ internal sealed class GroupCommit
         }
 
         var done = new List<IOperation>();
-        var written = new List<string>();
+        var wrote = false;
         try
         {
             using var session = StoreSession.Write(_store);
@@ -92,10 +92,7 @@ internal sealed class GroupCommit
                 session.Savepoint("op");
                 try
                 {
-                    if (operation.Run(session) is { } id)
-                    {
-                        written.Add(id);
-                    }
+                    wrote |= operation.Run(session);
 
                     session.ReleaseSavepoint("op");
                     done.Add(operation);
@@ -120,9 +117,9 @@ internal sealed class GroupCommit
             return;
         }
 
-        if (written.Count > 0)
+        if (wrote)
         {
-            _committed(written);
+            _committed();
         }
 
         foreach (var operation in done)
@@ -131,18 +128,18 @@ internal sealed class GroupCommit
         }
     }
 
-    private sealed class Operation<T>(Func<StoreSession, (T Result, string? Written)> run) : IOperation
+    private sealed class Operation<T>(Func<StoreSession, (T Result, bool Wrote)> run) : IOperation
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
 
         public Task<T> Task => _completion.Task;
 
-        public string? Run(StoreSession session)
+        public bool Run(StoreSession session)
         {
-            var (result, written) = run(session);
+            var (result, wrote) = run(session);
             _result = result;
-            return written;
+            return wrote;
         }
 
         public void Complete() => _completion.TrySetResult(_result);

@@ -108,16 +108,14 @@ internal sealed class StoreSession : IDisposable
         {
             throw new System.Data.DBConcurrencyException($"Order {state.OrderId} changed while a step was being saved.");
         }
-
-        InsertReference(state);
     }
 
     /// <summary>The order whose attempt has <paramref name="reference"/>, or null.</summary>
     public string? FindByReference(string reference) =>
         Scalar("SELECT instance_id FROM payment_references WHERE reference = $reference", ("$reference", reference)) as string;
 
-    // Every attempt's reference stays findable (a webhook about an earlier attempt still reaches its order).
-    private void InsertReference(OrderPaymentState state) =>
+    /// <summary>Makes the state's current reference findable; every attempt's stays (a webhook about an earlier attempt still reaches its order).</summary>
+    public void InsertReference(OrderPaymentState state) =>
         Execute(
             "INSERT INTO payment_references (reference, instance_id) VALUES ($reference, $id) ON CONFLICT (reference) DO NOTHING",
             ("$reference", state.Reference.Value), ("$id", state.OrderId.Value));
