@@ -224,9 +224,6 @@ internal sealed class ApiHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>Stops the host without deleting its file (to start another on it).</summary>
-    public async Task StopAsync() => await DisposeAsync();
-
     // Readiness only: the registration's outcome is not observable over HTTP without the secret.
     private Task<bool> WebhookRegisteredAsync() =>
         Task.FromResult(_app.Services.GetRequiredService<OrderPayments.Vipps.Webhooks.VippsWebhookSubscription>().Verifier is not null);

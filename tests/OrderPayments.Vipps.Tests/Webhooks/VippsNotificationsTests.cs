@@ -113,7 +113,7 @@ public sealed class VippsNotificationsTests
 
     private static async Task<VippsNotifications> IntakeAsync()
     {
-        var host = new VippsTestHost();
+        using var host = new VippsTestHost();
         host.Handler.Respond = (request, _) => Task.FromResult(request.Method == HttpMethod.Get
             ? FakeVippsHandler.Json(HttpStatusCode.OK, """{"webhooks":[]}""")
             : FakeVippsHandler.Json(HttpStatusCode.Created, """{"id":"497f6eca-6276-4993-bfeb-53cbbbba6f08","secret":"s3cret"}"""));
