@@ -6,10 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using OrderPayments.Api;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Runtime;
@@ -82,32 +79,17 @@ internal static class EndToEndBenchmark
     {
         var folder = Directory.CreateTempSubdirectory("orderpayments-e2e-");
         using var child = embedded ? null : await ChildSimulator.StartAsync();
-        var apiPort = ChildSimulator.FreePort();
-        var app = ApiApp.Build(["--urls", $"http://127.0.0.1:{apiPort}", "--environment", "Production"], builder =>
+        var app = await BenchApi.StartAsync(folder, child, new Dictionary<string, string?>
         {
-            if (child is not null)
-            {
-                builder.Configuration.AddInMemoryCollection(child.ApiSettings(apiPort));
-            }
-
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["OrderPayments:Store:Path"] = Path.Combine(folder.FullName, "orders.db"),
-                ["OrderPayments:ApiKey"] = "bench-key",
-                ["Runtime:MaxConcurrentActivities"] = "128",
-                ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
-                ["Runtime:ActivityRetryMaxDelay"] = "00:00:01",
-                ["Vipps:RetryBaseDelay"] = "00:00:00.020",
-                ["Vipps:MaxRetryDelay"] = "00:00:00.500",
-                ["Vipps:CircuitBreakerMinimumThroughput"] = "1000000",
-            });
-            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            ["Runtime:MaxConcurrentActivities"] = "128",
+            ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
+            ["Runtime:ActivityRetryMaxDelay"] = "00:00:01",
+            ["Vipps:RetryBaseDelay"] = "00:00:00.020",
+            ["Vipps:MaxRetryDelay"] = "00:00:00.500",
+            ["Vipps:CircuitBreakerMinimumThroughput"] = "1000000",
         });
-        await app.StartAsync();
-        var address = app.Urls.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/";
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = BenchApi.Client(app, concurrency * 2);
         var simulatorBase = child is null ? "simulator/vipps" : child.BaseUrl;
-        http.DefaultRequestHeaders.Add("X-Api-Key", "bench-key");
         var client = app.Services.GetRequiredService<EmbeddedOrderPaymentClient>();
         var subscription = app.Services.GetRequiredService<OrderPayments.Vipps.Webhooks.VippsWebhookSubscription>();
         var ready = Stopwatch.StartNew();

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using OrderPayments.Api;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Runtime;
 
@@ -22,23 +19,13 @@ internal static class WaitingBenchmark
     {
         var folder = Directory.CreateTempSubdirectory("orderpayments-waiting-");
         using var simulator = await ChildSimulator.StartAsync("--Simulator:PaymentWindow", "01:00:00");
-        var apiPort = ChildSimulator.FreePort();
-        var app = ApiApp.Build(["--urls", $"http://127.0.0.1:{apiPort}", "--environment", "Production"], builder =>
+        var app = await BenchApi.StartAsync(folder, simulator, new Dictionary<string, string?>
         {
-            builder.Configuration.AddInMemoryCollection(simulator.ApiSettings(apiPort));
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["OrderPayments:Store:Path"] = Path.Combine(folder.FullName, "orders.db"),
-                ["OrderPayments:ApiKey"] = "bench-key",
-                ["Workflow:FirstPollDelay"] = "00:05:00",
-                ["Workflow:MaxPollInterval"] = "00:05:00",
-                ["Workflow:CustomerWindow"] = "01:00:00",
-            });
-            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            ["Workflow:FirstPollDelay"] = "00:05:00",
+            ["Workflow:MaxPollInterval"] = "00:05:00",
+            ["Workflow:CustomerWindow"] = "01:00:00",
         });
-        await app.StartAsync();
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(app.Urls.First() + "/") };
-        http.DefaultRequestHeaders.Add("X-Api-Key", "bench-key");
+        using var http = BenchApi.Client(app, concurrency);
         var next = -1;
         var wall = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using OrderPayments.Api;
+
+namespace OrderPayments.Bench;
+
+/// <summary>The API as the benchmarks run it: in this process, Production, a fresh store, the simulator beside it.</summary>
+internal static class BenchApi
+{
+    public const string ApiKey = "bench-key";
+
+    /// <summary>Starts the API with its store in <paramref name="folder"/>; with <paramref name="simulator"/> pointed at it, else with the simulator embedded.</summary>
+    public static async Task<WebApplication> StartAsync(DirectoryInfo folder, ChildSimulator? simulator, Dictionary<string, string?> settings)
+    {
+        var port = ChildSimulator.FreePort();
+        var app = ApiApp.Build(["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"], builder =>
+        {
+            if (simulator is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(simulator.ApiSettings(port));
+            }
+
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            {
+                ["OrderPayments:Store:Path"] = Path.Combine(folder.FullName, "orders.db"),
+                ["OrderPayments:ApiKey"] = ApiKey,
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>An HTTP client for the API with the key, allowing <paramref name="connections"/> connections.</summary>
+    public static HttpClient Client(WebApplication app, int connections)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
+        {
+            BaseAddress = new Uri(app.Urls.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/"),
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return http;
+    }
+}
