@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain;

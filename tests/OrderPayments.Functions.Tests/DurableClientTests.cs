@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
 using Moq;
 using OrderPayments.Application.Http;
 using OrderPayments.Domain;
