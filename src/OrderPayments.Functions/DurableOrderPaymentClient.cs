@@ -4,26 +4,30 @@ using Microsoft.DurableTask.Client;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions;
 
 /// <summary>
 /// The workflow client over the Durable Task client: an order is the orchestration whose instance id is the order id;
-/// its state is read from the custom status the orchestrator publishes after every step; a signal is the external
-/// event <see cref="OrchestrationNames.SignalEvent"/>, deduplicated by the orchestrator.
+/// its state is read from the custom status the orchestrator publishes after every step. A signal is recorded in the
+/// order's durable inbox (deduplicated there by its key) before it is answered as accepted, then the doorbell event
+/// <see cref="OrchestrationNames.SignalEvent"/> makes the orchestration drain the inbox.
 /// </summary>
 public sealed class DurableOrderPaymentClient : IOrderPaymentClient
 {
     private readonly DurableTaskClient _client;
     private readonly OrderPaymentWorkflow _workflow;
     private readonly TimeProvider _time;
+    private readonly ISignalInbox _inbox;
 
     /// <summary>Creates the client for one function invocation's <see cref="DurableTaskClient"/>.</summary>
-    public DurableOrderPaymentClient(DurableTaskClient client, OrderPaymentWorkflow workflow, TimeProvider time)
+    internal DurableOrderPaymentClient(DurableTaskClient client, OrderPaymentWorkflow workflow, TimeProvider time, ISignalInbox inbox)
     {
         _client = client;
         _workflow = workflow;
         _time = time;
+        _inbox = inbox;
     }
 
     /// <inheritdoc />
@@ -47,7 +51,7 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
         {
             await _client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestrationNames.Orchestrator,
-                new OrchestratorInput(request, null, []).ToJson(),
+                new OrchestratorInput(request, null).ToJson(),
                 new StartOrchestrationOptions(id),
                 cancellationToken);
         }
@@ -80,9 +84,29 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
             return new SignalOutcome(SignalResult.Rejected, rejection);
         }
 
-        await _client.RaiseEventAsync(orderId.Value, OrchestrationNames.SignalEvent, new SignalEnvelope(signal, dedupeKey).ToJson(), cancellationToken);
-        return new SignalOutcome(SignalResult.Accepted);
+        var added = await _inbox.AddAsync(orderId.Value, new SignalEnvelope(signal, dedupeKey), cancellationToken);
+        switch (added.Result)
+        {
+            case InboxAddResult.Closed:
+                return new SignalOutcome(SignalResult.Rejected, new InputRejection(
+                    RejectionReason.NotAllowed,
+                    $"Order {orderId} has ended ({snapshot.State.Status}); it takes no more signals."));
+            case InboxAddResult.Duplicate:
+                if (added.Applied is null)
+                {
+                    // Recorded and not applied yet: ring again, in case the first ring never came (a crash after the add).
+                    await RingAsync(orderId, dedupeKey, cancellationToken);
+                }
+
+                return new SignalOutcome(SignalResult.Duplicate);
+            default:
+                await RingAsync(orderId, dedupeKey, cancellationToken);
+                return new SignalOutcome(SignalResult.Accepted);
+        }
     }
+
+    private Task RingAsync(OrderId orderId, string dedupeKey, CancellationToken cancellationToken) =>
+        _client.RaiseEventAsync(orderId.Value, OrchestrationNames.SignalEvent, dedupeKey, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>

@@ -5,10 +5,8 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask.Client;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
-using OrderPayments.Application.Payments;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Serialization;
-using OrderPayments.Domain.Workflow;
 
 namespace OrderPayments.Functions;
 
@@ -19,19 +17,10 @@ namespace OrderPayments.Functions;
 /// </summary>
 public sealed class HttpFunctions
 {
-    private readonly OrderPaymentWorkflow _workflow;
-    private readonly TimeProvider _time;
-    private readonly IEnumerable<IProviderNotifications> _notifications;
-    private readonly IEnumerable<IPaymentProvider> _providers;
+    private readonly DurableOrderPayments _orders;
 
     /// <summary>Creates the functions.</summary>
-    public HttpFunctions(OrderPaymentWorkflow workflow, TimeProvider time, IEnumerable<IProviderNotifications> notifications, IEnumerable<IPaymentProvider> providers)
-    {
-        _workflow = workflow;
-        _time = time;
-        _notifications = notifications;
-        _providers = providers;
-    }
+    public HttpFunctions(DurableOrderPayments orders) => _orders = orders;
 
     /// <summary><c>PUT /api/orders/{orderId}/payment</c>.</summary>
     [Function("StartPayment")]
@@ -122,7 +111,7 @@ public sealed class HttpFunctions
         {
             Query = query.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => query[k] ?? "", StringComparer.Ordinal),
         };
-        var (refusal, notifications) = await NotificationHandling.ReadAsync(_notifications, provider, delivery, cancellationToken);
+        var (refusal, notifications) = await NotificationHandling.ReadAsync(_orders.Notifications, provider, delivery, cancellationToken);
         if (refusal is not null)
         {
             return new WebhookResult { HttpResponse = await WriteAsync(request, refusal) };
@@ -145,11 +134,7 @@ public sealed class HttpFunctions
             : RawBodies.TooLarge);
     }
 
-    private OrderPaymentRequests Requests(DurableTaskClient client) => new(
-        new DurableOrderPaymentClient(client, _workflow, _time),
-        _notifications,
-        _providers.Select(p => p.Provider),
-        TimeSpan.FromSeconds(5));
+    private OrderPaymentRequests Requests(DurableTaskClient client) => _orders.Requests(client, TimeSpan.FromSeconds(5));
 
     private static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ApiResponse response)
     {

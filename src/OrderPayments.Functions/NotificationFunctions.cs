@@ -6,10 +6,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
-using OrderPayments.Application.Payments;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Serialization;
-using OrderPayments.Domain.Workflow;
 
 namespace OrderPayments.Functions;
 
@@ -20,19 +18,13 @@ namespace OrderPayments.Functions;
 /// </summary>
 public sealed partial class NotificationFunctions
 {
-    private readonly OrderPaymentWorkflow _workflow;
-    private readonly TimeProvider _time;
-    private readonly IEnumerable<IProviderNotifications> _notifications;
-    private readonly IEnumerable<IPaymentProvider> _providers;
+    private readonly DurableOrderPayments _orders;
     private readonly ILogger<NotificationFunctions> _logger;
 
     /// <summary>Creates the functions.</summary>
-    public NotificationFunctions(OrderPaymentWorkflow workflow, TimeProvider time, IEnumerable<IProviderNotifications> notifications, IEnumerable<IPaymentProvider> providers, ILogger<NotificationFunctions> logger)
+    public NotificationFunctions(DurableOrderPayments orders, ILogger<NotificationFunctions> logger)
     {
-        _workflow = workflow;
-        _time = time;
-        _notifications = notifications;
-        _providers = providers;
+        _orders = orders;
         _logger = logger;
     }
 
@@ -42,7 +34,7 @@ public sealed partial class NotificationFunctions
     {
         var notification = JsonSerializer.Deserialize<ProviderNotification>(message, OrderPaymentsJson.Options)
             ?? throw new JsonException("The notification message is empty.");
-        var outcome = await NotificationHandling.RecordAsync(new DurableOrderPaymentClient(client, _workflow, _time), notification, context.CancellationToken);
+        var outcome = await NotificationHandling.RecordAsync(_orders.Client(client), notification, context.CancellationToken);
         if (outcome.Result == SignalResult.NotFound)
         {
             LogUnknownReference(_logger, notification.Reference.Value);
@@ -62,7 +54,7 @@ public sealed partial class NotificationFunctions
         var node = JsonNode.Parse(message) as JsonObject;
         var orderId = node?["orderId"]?.GetValue<string>() ?? "";
         var body = Encoding.UTF8.GetBytes(node?["fulfillment"]?.ToJsonString() ?? "");
-        var requests = new OrderPaymentRequests(new DurableOrderPaymentClient(client, _workflow, _time), _notifications, _providers.Select(p => p.Provider), TimeSpan.Zero);
+        var requests = _orders.Requests(client, TimeSpan.Zero);
         var response = await requests.FulfillAsync(orderId, body, context.CancellationToken);
         if (response.StatusCode == 404)
         {

@@ -2,19 +2,20 @@ using System.Text.Json;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions;
 
 /// <summary>
 /// What the orchestrator carries from one generation to the next (<c>ContinueAsNew</c>): the workflow state and the
-/// dedupe keys of the signals applied recently. Exchanged as JSON text (<see cref="OrderPaymentsJson"/>), so the
-/// Durable Task serializer never has to know the workflow's polymorphic types.
+/// outcomes of signals applied since the inbox was last drained. Exchanged as JSON text (<see cref="OrderPaymentsJson"/>),
+/// so the Durable Task serializer never has to know the workflow's polymorphic types.
 /// </summary>
 /// <param name="Request">The start request (first generation only).</param>
 /// <param name="State">The state (later generations).</param>
-/// <param name="SeenKeys">Dedupe keys of signals already applied, newest last, bounded.</param>
 /// <param name="Version">Steps taken in earlier generations.</param>
-internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentState? State, IReadOnlyList<string> SeenKeys, long Version = 0)
+/// <param name="Applied">Outcomes of applied signals not yet recorded in the inbox (the next drain records them).</param>
+internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentState? State, long Version = 0, IReadOnlyList<AppliedSignal>? Applied = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, OrderPaymentsJson.Options);
 
@@ -22,7 +23,7 @@ internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentSt
         JsonSerializer.Deserialize<OrchestratorInput>(json, OrderPaymentsJson.Options) ?? throw new JsonException("The orchestrator input is empty.");
 }
 
-/// <summary>A signal raised to an order's orchestration (the single external event <see cref="OrchestrationNames.SignalEvent"/>).</summary>
+/// <summary>A signal for an order, as recorded in its inbox (<see cref="Signals.ISignalInbox"/>).</summary>
 /// <param name="Signal">The workflow input.</param>
 /// <param name="DedupeKey">The signal's identity: the same key again is applied once.</param>
 internal sealed record SignalEnvelope(WorkflowInput Signal, string DedupeKey)
@@ -90,12 +91,26 @@ internal static class OrchestrationNames
 {
     public const string Orchestrator = "OrderPaymentOrchestrator";
 
-    /// <summary>One event name for every signal; the payload says what it is.</summary>
+    /// <summary>The doorbell: raised after a signal is recorded in the order's inbox (its payload, the dedupe key, is informative only).</summary>
     public const string SignalEvent = "signal";
+
+    /// <summary>The activity that records applied signals' outcomes and answers those still to apply.</summary>
+    public const string DrainSignals = nameof(SignalInboxFunctions.DrainSignals);
 
     public const string NotificationsQueue = "payment-notifications";
 
     public const string FulfillmentsQueue = "order-fulfillments";
+
+    /// <summary>Every provider-call activity (one per action kind).</summary>
+    public static IReadOnlyList<string> PaymentActivities { get; } =
+    [
+        nameof(PaymentActivityFunctions.CreatePayment),
+        nameof(PaymentActivityFunctions.QueryPayment),
+        nameof(PaymentActivityFunctions.CapturePayment),
+        nameof(PaymentActivityFunctions.CancelPayment),
+        nameof(PaymentActivityFunctions.RefundPayment),
+        nameof(PaymentActivityFunctions.AbortPayment),
+    ];
 
     /// <summary>The activity for an action.</summary>
     public static string Activity(WorkflowAction action) => action switch

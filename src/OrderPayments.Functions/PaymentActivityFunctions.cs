@@ -42,10 +42,13 @@ public sealed class PaymentActivityFunctions
     [Function(nameof(AbortPayment))]
     public Task<string> AbortPayment([ActivityTrigger] string request, FunctionContext context) => RunAsync(request, context);
 
-    private async Task<string> RunAsync(string json, FunctionContext context)
+    private Task<string> RunAsync(string json, FunctionContext context) => RunAsync(_activities, json, context.CancellationToken);
+
+    /// <summary>An activity's work, for any Durable Task host: the <c>ActivityRequest</c> JSON in, the workflow input JSON out.</summary>
+    internal static async Task<string> RunAsync(PaymentActivities activities, string json, CancellationToken cancellationToken)
     {
         var request = ActivityRequest.FromJson(json);
-        var result = await _activities.ExecuteAsync(request.Provider, request.Action, context.CancellationToken);
+        var result = await activities.ExecuteAsync(request.Provider, request.Action, cancellationToken);
         return JsonSerializer.Serialize(result, OrderPaymentsJson.Options);
     }
 }

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrderPayments.Application.Hosting;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Notifications;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions;
+using OrderPayments.Functions.Signals;
 using OrderPayments.PayEx;
 using OrderPayments.Vipps;
 using OrderPayments.Vipps.Webhooks;
@@ -19,6 +22,13 @@ var host = new HostBuilder()
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection("Workflow"));
         services.AddSingleton(sp => new OrderPaymentWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value));
         services.AddSingleton<PaymentActivities>();
+        services.AddSingleton<ISignalInbox>(_ => new TableSignalInbox(SignalInboxStorage.Table(configuration)));
+        services.AddSingleton(sp => new DurableOrderPayments(
+            sp.GetRequiredService<OrderPaymentWorkflow>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ISignalInbox>(),
+            sp.GetServices<IProviderNotifications>(),
+            sp.GetServices<IPaymentProvider>()));
         services.AddVipps(configuration);
         if (!string.IsNullOrWhiteSpace(configuration["PayEx:AccessToken"]))
         {

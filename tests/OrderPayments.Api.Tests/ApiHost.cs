@@ -19,10 +19,12 @@ namespace OrderPayments.Api.Tests;
 internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly IApiEngine? _engine;
 
-    private ApiHost(WebApplication app, string directory)
+    private ApiHost(WebApplication app, string directory, IApiEngine? engine)
     {
         _app = app;
+        _engine = engine;
         Directory = directory;
         Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
         Http = new HttpClient { BaseAddress = Address };
@@ -40,8 +42,12 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <summary>A client without the API key (webhooks, simulator, refusals).</summary>
     public HttpClient Anonymous { get; }
 
-    /// <summary>Starts the API; <paramref name="settings"/> override the test defaults. Reuses <paramref name="directory"/>'s file when given.</summary>
-    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, string? directory = null)
+    /// <summary>
+    /// Starts the API; <paramref name="settings"/> override the test defaults. Reuses <paramref name="directory"/>'s file
+    /// when given. With <paramref name="engine"/>, orders run on that engine instead of the embedded runtime (the
+    /// Functions app's tests run the same HTTP contract on the Durable Task engine).
+    /// </summary>
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, string? directory = null, IApiEngine? engine = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "orderpayments-api-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)));
         System.IO.Directory.CreateDirectory(directory);
@@ -76,9 +82,15 @@ internal sealed class ApiHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            engine?.Configure(builder);
         });
+        if (engine is not null)
+        {
+            await engine.StartAsync(app.Services);
+        }
+
         await app.StartAsync();
-        var host = new ApiHost(app, directory);
+        var host = new ApiHost(app, directory, engine);
         await Eventually.Holds(async () => (await host.Anonymous.GetAsync("simulator/vipps/control/stats")).IsSuccessStatusCode && await host.WebhookRegisteredAsync(), "the webhook is registered");
         return host;
     }
@@ -126,13 +138,13 @@ internal sealed class ApiHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    /// <summary>Polls the status document until <paramref name="condition"/> holds (deadline 20 s), and returns it.</summary>
-    public async Task<JsonObject> WaitForOrderAsync(string orderId, Func<JsonObject, bool> condition, string what)
+    /// <summary>Polls the status document until <paramref name="condition"/> holds (deadline <paramref name="within"/>, 20 s by default), and returns it.</summary>
+    public async Task<JsonObject> WaitForOrderAsync(string orderId, Func<JsonObject, bool> condition, string what, TimeSpan? within = null)
     {
         JsonObject? last = null;
         try
         {
-            await Eventually.Holds(async () => condition(last = await GetOrderAsync(orderId)), what, TimeSpan.FromSeconds(20));
+            await Eventually.Holds(async () => condition(last = await GetOrderAsync(orderId)), what, within ?? TimeSpan.FromSeconds(20));
         }
         catch (TimeoutException exception)
         {
@@ -222,10 +234,23 @@ internal sealed class ApiHost : IAsyncDisposable
         Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync();
+        }
     }
 
     // Readiness only: the registration's outcome is not observable over HTTP without the secret.
     private Task<bool> WebhookRegisteredAsync() =>
         Task.FromResult(_app.Services.GetRequiredService<OrderPayments.Vipps.Webhooks.VippsWebhookSubscription>().Verifier is not null);
+}
 
+/// <summary>Another engine for the API's orders (the API's own routes, handlers and simulator stay as they are).</summary>
+internal interface IApiEngine : IAsyncDisposable
+{
+    /// <summary>Registers the engine's workflow client before the API adds its own (the API's registrations yield to it).</summary>
+    void Configure(WebApplicationBuilder builder);
+
+    /// <summary>Starts the engine once the API is built and before it listens; <paramref name="services"/> are the API's.</summary>
+    Task StartAsync(IServiceProvider services);
 }

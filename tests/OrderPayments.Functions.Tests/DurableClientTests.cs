@@ -6,6 +6,7 @@ using Moq;
 using OrderPayments.Application.Http;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions.Tests;
 
@@ -21,7 +22,7 @@ public sealed class DurableClientTests
         var client = new Mock<DurableTaskClient>("test");
         var other = OrchestrationHarness.Order(amount: 2000);
         client.Setup(c => c.GetInstanceAsync("order-1", true, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Instance("order-1", new OrchestratorInput(other, null, []).ToJson()));
+            .ReturnsAsync(Instance("order-1", new OrchestratorInput(other, null).ToJson()));
 
         var response = await Requests(client.Object).StartAsync("order-1", StartBody, CancellationToken.None);
 
@@ -52,8 +53,8 @@ public sealed class DurableClientTests
     {
         var client = new Mock<DurableTaskClient>("test");
         client.Setup(c => c.GetInstanceAsync("order-1", true, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Instance("order-1", new OrchestratorInput(OrchestrationHarness.Order(), null, []).ToJson()));
-        var orders = new DurableOrderPaymentClient(client.Object, new OrderPaymentWorkflow(new WorkflowOptions()), TimeProvider.System);
+            .ReturnsAsync(Instance("order-1", new OrchestratorInput(OrchestrationHarness.Order(), null).ToJson()));
+        var orders = new DurableOrderPaymentClient(client.Object, new OrderPaymentWorkflow(new WorkflowOptions()), TimeProvider.System, Mock.Of<ISignalInbox>(MockBehavior.Strict));
 
         var found = await orders.FindByReferenceAsync(PaymentReference.For(OrderId.Parse("order-1"), 1), CancellationToken.None);
 
@@ -61,7 +62,7 @@ public sealed class DurableClientTests
     }
 
     private static OrderPaymentRequests Requests(DurableTaskClient client) =>
-        new(new DurableOrderPaymentClient(client, new OrderPaymentWorkflow(new WorkflowOptions()), TimeProvider.System), [], [PaymentProvider.Vipps], TimeSpan.Zero);
+        new(new DurableOrderPaymentClient(client, new OrderPaymentWorkflow(new WorkflowOptions()), TimeProvider.System, Mock.Of<ISignalInbox>(MockBehavior.Strict)), [], [PaymentProvider.Vipps], TimeSpan.Zero);
 
     private static OrchestrationMetadata Instance(string id, string inputJson) => new(OrchestrationNames.Orchestrator, id)
     {

@@ -4,13 +4,16 @@ using Moq;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions.Tests;
 
 /// <summary>
 /// Drives <see cref="OrderPaymentOrchestration.RunAsync"/> with a Moq mock of <see cref="TaskOrchestrationContext"/>:
-/// activities answer from <see cref="Provider"/>, signals come from <see cref="Signals"/> (when none is queued the
-/// event wait stays pending), and a durable timer fires at once, moving the orchestration clock to its time.
+/// activities answer from <see cref="Provider"/>; the harness plays the order's signal inbox (the drain activity takes
+/// from <see cref="Inbox"/>, and each <see cref="Signal"/> rings the doorbell once; with no ring pending the event
+/// wait stays pending); a durable timer fires at once, moving the orchestration clock to its time (or
+/// <see cref="TimerEarliness"/> before it, as the Azure Storage backend may).
 /// </summary>
 internal sealed class OrchestrationHarness
 {
@@ -18,6 +21,7 @@ internal sealed class OrchestrationHarness
 
     private readonly Mock<TaskOrchestrationContext> _context = new();
     private Task<string>? _lastWait;
+    private int _rings;
 
     public OrchestrationHarness(PaymentRequest request)
     {
@@ -30,7 +34,7 @@ internal sealed class OrchestrationHarness
             .Returns((TaskName name, object? input, TaskOptions? _) => Task.FromResult(Answer(name.Name, (string)input!)));
         _context
             .Setup(c => c.WaitForExternalEvent<string>(OrchestrationNames.SignalEvent, It.IsAny<CancellationToken>()))
-            .Returns(() => _lastWait = Signals.TryDequeue(out var signal) ? Task.FromResult(signal.ToJson()) : new TaskCompletionSource<string>().Task);
+            .Returns(() => _lastWait = _rings > 0 && _rings-- > 0 ? Task.FromResult("ring") : new TaskCompletionSource<string>().Task);
         _context
             .Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .Returns((DateTime fireAt, CancellationToken _) =>
@@ -42,12 +46,13 @@ internal sealed class OrchestrationHarness
                     return new TaskCompletionSource().Task;
                 }
 
-                Now = fireAt > Now ? fireAt : Now;
+                var firedAt = fireAt - TimerEarliness;
+                Now = firedAt > Now ? firedAt : Now;
                 return Task.CompletedTask;
             });
         _context.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback((object? status) => Statuses.Add(PublishedStatus.FromJson((string)status!)));
         _context.Setup(c => c.ContinueAsNew(It.IsAny<object>(), It.IsAny<bool>())).Callback((object input, bool _) => ContinuedWith = (string)input);
-        Input = new OrchestratorInput(request, null, []).ToJson();
+        Input = new OrchestratorInput(request, null).ToJson();
     }
 
     public PaymentRequest Request { get; }
@@ -58,8 +63,17 @@ internal sealed class OrchestrationHarness
 
     public string Input { get; set; }
 
-    /// <summary>Signals delivered, one per event wait, in order; an empty queue leaves the wait pending.</summary>
-    public Queue<SignalEnvelope> Signals { get; } = new();
+    /// <summary>Signals recorded in the inbox and not yet drained, in order.</summary>
+    public Queue<SignalEnvelope> Inbox { get; } = new();
+
+    /// <summary>Outcomes the drains recorded, in order.</summary>
+    public List<AppliedSignal> Recorded { get; } = [];
+
+    /// <summary>How long before its time a durable timer fires (the Azure Storage backend fires up to about 1 s early).</summary>
+    public TimeSpan TimerEarliness { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Whether the inbox was closed (the order ended with nothing left to apply).</summary>
+    public bool Closed { get; private set; }
 
     /// <summary>What each activity answers (by activity name) for the requested action.</summary>
     public Func<string, WorkflowAction, WorkflowInput> Provider { get; set; } = (_, action) => new ActivitySucceeded(action.Key);
@@ -74,7 +88,12 @@ internal sealed class OrchestrationHarness
 
     public Task<string> RunAsync() => OrderPaymentOrchestration.RunAsync(Context, new OrderPaymentWorkflow(new WorkflowOptions()));
 
-    public void Signal(WorkflowInput input, string key) => Signals.Enqueue(new SignalEnvelope(input, key));
+    /// <summary>Records a signal in the inbox and rings the doorbell, as the workflow client does.</summary>
+    public void Signal(WorkflowInput input, string key)
+    {
+        Inbox.Enqueue(new SignalEnvelope(input, key));
+        _rings++;
+    }
 
     public PaymentObservation Observation(PaymentReference reference, ProviderPaymentState state, long authorized = 0, long captured = 0, long cancelled = 0)
     {
@@ -89,8 +108,27 @@ internal sealed class OrchestrationHarness
 
     private string Answer(string activity, string requestJson)
     {
+        if (activity == OrchestrationNames.DrainSignals)
+        {
+            return Drain(DrainRequest.FromJson(requestJson)).ToJson();
+        }
+
         var request = ActivityRequest.FromJson(requestJson);
         Calls.Add(activity);
         return JsonSerializer.Serialize(Provider(activity, request.Action), OrderPaymentsJson.Options);
+    }
+
+    private DrainResult Drain(DrainRequest request)
+    {
+        Closed.ShouldBeFalse("nothing drains a closed inbox");
+        Recorded.AddRange(request.Applied);
+        var pending = new List<InboxSignal>();
+        while (pending.Count < DrainResult.MaxSignals && Inbox.TryDequeue(out var envelope))
+        {
+            pending.Add(new InboxSignal(Recorded.Count + pending.Count + 1, envelope.DedupeKey, envelope.Signal));
+        }
+
+        Closed = request.Close && pending.Count == 0;
+        return new DrainResult(pending, Closed, More: Inbox.Count > 0);
     }
 }

@@ -47,6 +47,7 @@ public sealed class FunctionMetadataTests
         ["CancelPayment"] = new("activityTrigger"),
         ["RefundPayment"] = new("activityTrigger"),
         ["AbortPayment"] = new("activityTrigger"),
+        ["DrainSignals"] = new("activityTrigger"),
     };
 
     private static readonly Lazy<string> AppOutput = new(FindAppOutput);
@@ -136,12 +137,14 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void FunctionsMetadata_ActivityTriggers_AreTheActivitiesTheOrchestratorCalls()
     {
-        // Every concrete workflow action, named as the orchestrator names its activity (no field is read).
+        // Every concrete workflow action, named as the orchestrator names its activity (no field is read), and the drain of the signal inbox.
         var called = typeof(WorkflowAction).Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(WorkflowAction)) && !t.IsAbstract)
-            .Select(t => OrchestrationNames.Activity((WorkflowAction)RuntimeHelpers.GetUninitializedObject(t)));
+            .Select(t => OrchestrationNames.Activity((WorkflowAction)RuntimeHelpers.GetUninitializedObject(t)))
+            .Append(OrchestrationNames.DrainSignals);
 
         FunctionsWithTrigger("activityTrigger").ShouldBe(called, ignoreOrder: true);
+        OrchestrationNames.PaymentActivities.ShouldBe(called.SkipLast(1), ignoreOrder: true);
     }
 
     [Fact]

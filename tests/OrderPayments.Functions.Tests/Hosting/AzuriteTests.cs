@@ -1,18 +1,17 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using AzuriteEmulator = OrderPayments.Tests.Shared.Azurite;
 
-namespace OrderPayments.Functions.Tests.Azurite;
+namespace OrderPayments.Functions.Tests.Hosting;
 
 /// <summary>
 /// The repository's Azurite (eng/azurite, started by the shared fixture) with the real Azure SDK clients: the storage
 /// the Functions app's queues and the Durable Task hub use.
 /// </summary>
-public sealed class AzuriteTests : IClassFixture<AzuriteEmulator>
+public sealed class AzuriteTests : IClassFixture<Azurite>
 {
-    private readonly AzuriteEmulator _azurite;
+    private readonly Azurite _azurite;
 
-    public AzuriteTests(AzuriteEmulator azurite) => _azurite = azurite;
+    public AzuriteTests(Azurite azurite) => _azurite = azurite;
 
     [Fact]
     public void ConnectionString_Started_NamesTheAccountAndThreeLoopbackEndpoints()
@@ -21,7 +20,7 @@ public sealed class AzuriteTests : IClassFixture<AzuriteEmulator>
 
         new[] { _azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort }.Distinct().Count().ShouldBe(3);
         connection.ShouldSatisfyAllConditions(
-            c => c.ShouldContain($"AccountName={AzuriteEmulator.AccountName};"),
+            c => c.ShouldContain($"AccountName={Azurite.AccountName};"),
             c => c.ShouldContain($"BlobEndpoint=http://127.0.0.1:{_azurite.BlobPort}/devstoreaccount1;"),
             c => c.ShouldContain($"QueueEndpoint=http://127.0.0.1:{_azurite.QueuePort}/devstoreaccount1;"),
             c => c.ShouldContain($"TableEndpoint=http://127.0.0.1:{_azurite.TablePort}/devstoreaccount1;"));

@@ -1,0 +1,36 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+
+namespace OrderPayments.Functions.Signals;
+
+/// <summary>Where the signal inbox lives: a table in the app's own storage account (<c>AzureWebJobsStorage</c>).</summary>
+internal static class SignalInboxStorage
+{
+    /// <summary>The setting that names the inbox table (default <see cref="TableSignalInbox.DefaultTableName"/>).</summary>
+    public const string TableNameSetting = "SignalInbox:TableName";
+
+    /// <summary>
+    /// The inbox table, reached the way the Functions host reaches <c>AzureWebJobsStorage</c>: a connection string
+    /// (local, Azurite), or identity-based settings (<c>AzureWebJobsStorage__accountName</c> or
+    /// <c>__tableServiceUri</c>, with <c>__clientId</c> for a user-assigned managed identity).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither form is configured.</exception>
+    public static TableClient Table(IConfiguration configuration)
+    {
+        var tableName = configuration[TableNameSetting] is { Length: > 0 } name ? name : TableSignalInbox.DefaultTableName;
+        if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connectionString)
+        {
+            return new TableClient(connectionString, tableName);
+        }
+
+        var section = configuration.GetSection("AzureWebJobsStorage");
+        var serviceUri = section["tableServiceUri"] is { Length: > 0 } uri
+            ? new Uri(uri)
+            : section["accountName"] is { Length: > 0 } account
+                ? new Uri($"https://{account}.table.core.windows.net")
+                : throw new InvalidOperationException("Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName: the signal inbox lives in the app's storage account.");
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
+        return new TableServiceClient(serviceUri, credential).GetTableClient(tableName);
+    }
+}

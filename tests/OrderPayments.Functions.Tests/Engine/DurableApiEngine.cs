@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrderPayments.Api.Tests;
+using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Payments;
+using OrderPayments.Application.Workflows;
+using OrderPayments.Domain.Workflow;
+
+namespace OrderPayments.Functions.Tests.Engine;
+
+/// <summary>
+/// The API's orders on the Durable Task engine: its shared handlers get the Functions app's
+/// <see cref="DurableOrderPaymentClient"/>, the engine runs the Functions app's orchestrator and activities, and the
+/// activities call the API's own providers (the embedded simulator). The embedded runtime's dispatcher is off.
+/// </summary>
+internal sealed class DurableApiEngine : IApiEngine
+{
+    private readonly DurableBackend _backend;
+    private readonly string _storage;
+    private DurableEngine? _engine;
+    private IServiceProvider? _services;
+
+    public DurableApiEngine(DurableBackend backend, string storageConnectionString)
+    {
+        _backend = backend;
+        _storage = storageConnectionString;
+    }
+
+    public DurableEngine Engine => _engine ?? throw new InvalidOperationException("The engine has not started.");
+
+    public void Configure(WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Runtime:DispatcherEnabled"] = "false" });
+        builder.Services.AddSingleton<IOrderPaymentClient>(sp => new DurableOrderPayments(
+                sp.GetRequiredService<OrderPaymentWorkflow>(),
+                sp.GetRequiredService<TimeProvider>(),
+                Engine.Inbox,
+                sp.GetServices<IProviderNotifications>(),
+                sp.GetServices<IPaymentProvider>())
+            .Client(Engine.Client));
+    }
+
+    public async Task StartAsync(IServiceProvider services)
+    {
+        _services = services;
+        _engine = await DurableEngine.StartAsync(
+            _backend,
+            _storage,
+            () => _services.GetRequiredService<OrderPaymentWorkflow>(),
+            () => _services.GetRequiredService<PaymentActivities>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync();
+        }
+    }
+}
