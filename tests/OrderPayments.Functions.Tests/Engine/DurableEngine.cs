@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -41,9 +42,10 @@ internal sealed class DurableEngine : IAsyncDisposable
     private readonly GrpcChannel? _channel;
     private readonly DurableTaskTestHost? _testHost;
 
-    private DurableEngine(DurableTaskClient client, TableClient inboxTable, DurableTaskTestHost? testHost, IHost? sidecar, IHost? worker, GrpcChannel? channel)
+    private DurableEngine(DurableTaskClient client, TableClient inboxTable, DurableTaskTestHost? testHost, IHost? sidecar, IHost? worker, GrpcChannel? channel, ConcurrentDictionary<string, int> episodes)
     {
         Client = client;
+        Episodes = episodes;
         InboxTable = inboxTable;
         Inbox = new TableSignalInbox(inboxTable);
         _testHost = testHost;
@@ -53,6 +55,9 @@ internal sealed class DurableEngine : IAsyncDisposable
     }
 
     public DurableTaskClient Client { get; }
+
+    /// <summary>Orchestrator episodes (executions of the orchestrator function: one per work item) per instance id.</summary>
+    public ConcurrentDictionary<string, int> Episodes { get; }
 
     public TableClient InboxTable { get; }
 
@@ -68,9 +73,14 @@ internal sealed class DurableEngine : IAsyncDisposable
         var hub = "op" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var inboxTable = new TableClient(storageConnectionString, hub + "signals");
         var inbox = new TableSignalInbox(inboxTable);
+        var episodes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         void Register(DurableTaskRegistry registry)
         {
-            registry.AddOrchestratorFunc<string, string>(OrchestrationNames.Orchestrator, (context, input) => OrderPaymentOrchestration.RunAsync(context, workflow()));
+            registry.AddOrchestratorFunc<string, string>(OrchestrationNames.Orchestrator, (context, input) =>
+            {
+                episodes.AddOrUpdate(context.InstanceId, 1, (_, count) => count + 1);
+                return OrderPaymentOrchestration.RunAsync(context, workflow());
+            });
             foreach (var name in OrchestrationNames.PaymentActivities)
             {
                 registry.AddActivityFunc<string, string>(name, async (_, input) => await PaymentActivityFunctions.RunAsync(activities(), input!, CancellationToken.None));
@@ -82,7 +92,7 @@ internal sealed class DurableEngine : IAsyncDisposable
         if (backend == DurableBackend.InMemory)
         {
             var testHost = await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { Port = FreePort() });
-            return new DurableEngine(testHost.Client, inboxTable, testHost, null, null, null);
+            return new DurableEngine(testHost.Client, inboxTable, testHost, null, null, null, episodes);
         }
 
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
@@ -138,7 +148,7 @@ internal sealed class DurableEngine : IAsyncDisposable
             })
             .Build();
         await worker.StartAsync();
-        return new DurableEngine(worker.Services.GetRequiredService<DurableTaskClient>(), inboxTable, null, sidecar, worker, channel);
+        return new DurableEngine(worker.Services.GetRequiredService<DurableTaskClient>(), inboxTable, null, sidecar, worker, channel, episodes);
     }
 
     public async ValueTask DisposeAsync()
