@@ -29,16 +29,22 @@ internal sealed class DurableApiEngine : IApiEngine
 
     public DurableEngine Engine => _engine ?? throw new InvalidOperationException("The engine has not started.");
 
+    /// <summary>
+    /// What the Functions app's functions get injected (as its Program.cs registers it), over the API's workflow, clock
+    /// and providers and the engine's inbox: e.g. to call the queue-triggered functions against this engine.
+    /// </summary>
+    public DurableOrderPayments Orders => (_services ?? throw new InvalidOperationException("The engine has not started.")).GetRequiredService<DurableOrderPayments>();
+
     public void Configure(WebApplicationBuilder builder)
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Runtime:DispatcherEnabled"] = "false" });
-        builder.Services.AddSingleton<IOrderPaymentClient>(sp => new DurableOrderPayments(
-                sp.GetRequiredService<OrderPaymentWorkflow>(),
-                sp.GetRequiredService<TimeProvider>(),
-                Engine.Inbox,
-                sp.GetServices<IProviderNotifications>(),
-                sp.GetServices<IPaymentProvider>())
-            .Client(Engine.Client));
+        builder.Services.AddSingleton(sp => new DurableOrderPayments(
+            sp.GetRequiredService<OrderPaymentWorkflow>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Engine.Inbox,
+            sp.GetServices<IProviderNotifications>(),
+            sp.GetServices<IPaymentProvider>()));
+        builder.Services.AddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<DurableOrderPayments>().Client(Engine.Client));
     }
 
     public async Task StartAsync(IServiceProvider services)
