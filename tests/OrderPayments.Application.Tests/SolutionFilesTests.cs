@@ -31,4 +31,15 @@ public sealed class SolutionFilesTests
 
         ProjectsOnDisk().ShouldAllBe(project => filter.Contains(project));
     }
+
+    [Fact]
+    public void DirectoryBuildProps_DriftOfOurOwnPins_FailsTheBuild()
+    {
+        // NuGet turns NU1603 (a pinned version not served, a newer one taken) into an error from this property itself,
+        // so our projects fail on drift even where CI exempts the Functions SDK's inner WorkerExtensions restore.
+        var props = File.ReadAllText(RepositoryFiles.Path("Directory.Build.props"));
+
+        props.ShouldContain("<WarningsAsErrors>$(WarningsAsErrors);NU1603;NU1605</WarningsAsErrors>");
+        File.ReadAllText(RepositoryFiles.Path(".ci/run")).ShouldContain("-warnaserror -warnnotaserror:NU1603");
+    }
 }

@@ -229,7 +229,7 @@ public sealed class FunctionMetadataTests
         candidates.Add(tests.FullName);
         return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, "functions.metadata")))
             ?? throw new InvalidOperationException(
-                $"No functions.metadata in {string.Join(" or ", candidates)}: was the app built with the Functions worker SDK (UseFunctionsWorkerSdk=false skips it)?");
+                $"No functions.metadata in {string.Join(" or ", candidates)}: was the app built with the Functions worker SDK?");
     }
 
     private static JsonNode ReadJson(string path) =>
