@@ -16,10 +16,9 @@ internal static class BenchApi
         var port = ChildSimulator.FreePort();
         var app = ApiApp.Build(["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"], builder =>
         {
-            if (simulator is not null)
-            {
-                builder.Configuration.AddInMemoryCollection(simulator.ApiSettings(port));
-            }
+            builder.Configuration.AddInMemoryCollection(simulator is not null
+                ? simulator.ApiSettings(port)
+                : new Dictionary<string, string?> { ["Simulator:Embedded"] = "true", ["Simulator:ControlApi"] = "true" });
 
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
             {

@@ -50,7 +50,7 @@ public static partial class ApiApp
             builder.WebHost.UseUrls(resolvedUrls);
         }
         var self = ListeningAddress.Self(listening);
-        var embedded = string.IsNullOrWhiteSpace(configuration["Vipps:BaseUrl"]);
+        var embedded = SimulatorEmbedded(configuration, builder.Environment.IsDevelopment());
         var overrides = new Dictionary<string, string?>
         {
             ["Runtime:DatabasePath"] = configuration["Runtime:DatabasePath"] ?? settings.Store.Path,
@@ -64,7 +64,9 @@ public static partial class ApiApp
             overrides["Vipps:SubscriptionKey"] = "simulator-subscription-key";
             overrides["Vipps:MerchantSerialNumber"] = "123456";
             overrides["Simulator:BasePath"] = SimulatorPath;
-            overrides["Simulator:ControlApi"] = configuration["Simulator:ControlApi"] ?? "true";
+            // The control API (approve, reject, expire: anyone who can reach it can mark a payment paid) only in
+            // Development, or where asked for by name.
+            overrides["Simulator:ControlApi"] = configuration["Simulator:ControlApi"] ?? (builder.Environment.IsDevelopment() ? "true" : "false");
             if (string.IsNullOrWhiteSpace(configuration["Vipps:WebhookUrl"]))
             {
                 overrides["Vipps:WebhookUrl"] = new Uri(self, "api/webhooks/vipps").ToString();
@@ -118,6 +120,11 @@ public static partial class ApiApp
         }
 
         MapRoutes(app, apiKey);
+        if (embedded)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => LogSimulatorInUse(app.Logger, new Uri(self, SimulatorPath.TrimStart('/')), configuration["Simulator:ControlApi"] ?? "false"));
+        }
+
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(
             app.Logger,
             self,
@@ -125,6 +132,39 @@ public static partial class ApiApp
             databasePath,
             builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(settings.ApiKey) ? $"{ApiKeyHeader}: {DevelopmentApiKey} (development default)" : $"{ApiKeyHeader} as configured"));
         return app;
+    }
+
+    /// <summary>
+    /// Whether the payment simulator stands in for the providers: only when no Vipps URL is set, and then only in
+    /// Development or on the explicit opt-in <c>Simulator:Embedded=true</c>. Anywhere else a missing provider
+    /// configuration stops the start with the names of the settings (a production API must never take fake payments).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Outside Development: no Vipps URL and no opt-in, or PayEx configured in part.</exception>
+    internal static bool SimulatorEmbedded(IConfiguration configuration, bool development)
+    {
+        var optIn = string.Equals(configuration["Simulator:Embedded"], "true", StringComparison.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(configuration["Vipps:BaseUrl"]))
+        {
+            if (!development)
+            {
+                string[] payEx = ["PayEx:BaseUrl", "PayEx:AccessToken", "PayEx:PayeeId", "PayEx:CallbackUrl"];
+                var missing = payEx.Where(name => string.IsNullOrWhiteSpace(configuration[name])).ToList();
+                if (missing.Count is > 0 and < 4)
+                {
+                    throw new InvalidOperationException(
+                        $"PayEx is configured in part: set {string.Join(", ", missing)} (environment variables {string.Join(", ", missing.Select(m => m.Replace(":", "__", StringComparison.Ordinal)))}), or none of {string.Join(", ", payEx)} to leave PayEx off.");
+                }
+            }
+
+            return false;
+        }
+
+        return development || optIn
+            ? true
+            : throw new InvalidOperationException(
+                "No payment provider is configured: set Vipps:BaseUrl, Vipps:ClientId, Vipps:ClientSecret, Vipps:SubscriptionKey, " +
+                "Vipps:MerchantSerialNumber and Vipps:WebhookUrl (environment variables Vipps__BaseUrl, …). Outside Development the API " +
+                "does not run on the payment simulator unless Simulator:Embedded is true.");
     }
 
     private static void MapRoutes(WebApplication app, string apiKey)
@@ -233,6 +273,9 @@ public static partial class ApiApp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OrderPayments API on {Url} (operator page: {Url}, OpenAPI: {Url}openapi/v1.json); Vipps API at {VippsUrl}; store {Store}; authenticate with {ApiKey}.")]
     private static partial void LogStarted(ILogger logger, Uri url, string vippsUrl, string store, string apiKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "THE PAYMENT SIMULATOR IS IN USE at {SimulatorUrl}: payments are simulated, no money moves (control API on: {ControlApi}). Set Vipps:BaseUrl for a real provider.")]
+    private static partial void LogSimulatorInUse(ILogger logger, Uri simulatorUrl, string controlApi);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}.")]
     private static partial void LogUnhandled(ILogger logger, PathString path, Exception? exception);
