@@ -54,6 +54,11 @@ public sealed record PaymentRequest(
         {
             Add("provider", "The provider must be vipps or payex.");
         }
+        else if (Provider == PaymentProvider.PayEx && Amount.Currency != Currency.NOK)
+        {
+            // Swedbank Pay's Vipps instrument takes NOK only (../shared/swedbankpay/NOTES.md §2).
+            Add("amount.currency", "PayEx (Vipps through Swedbank Pay) takes NOK only.");
+        }
 
         var needsReturnUrl = UserFlow is UserFlow.WebRedirect or UserFlow.NativeRedirect;
         if (ReturnUrl is null)

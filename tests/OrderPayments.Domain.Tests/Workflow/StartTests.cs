@@ -51,6 +51,17 @@ public sealed class StartTests
         new PaymentRequest(Order, Nok(100), "Books", UserFlow.PushMessage, PhoneNumber: "+4712345678").Validate()
             .ShouldHaveSingleItem().Field.ShouldBe("phoneNumber");
 
+    [Theory]
+    [InlineData(Currency.DKK)]
+    [InlineData(Currency.EUR)]
+    public void Issue15_Validate_PayExInAnotherCurrencyThanNok_NamesTheCurrency(Currency currency) =>
+        new PaymentRequest(Order, new Money(100, currency), "Books", UserFlow.WebRedirect, "https://shop.example/return", Provider: PaymentProvider.PayEx).Validate()
+            .ShouldHaveSingleItem().Field.ShouldBe("amount.currency");
+
+    [Fact]
+    public void Validate_PayExInNok_IsValid() =>
+        new PaymentRequest(Order, Nok(100), "Books", UserFlow.WebRedirect, "https://shop.example/return", Provider: PaymentProvider.PayEx).Validate().ShouldBeEmpty();
+
     [Fact]
     public void Validate_QrFlowWithoutReturnUrl_IsValid() =>
         new PaymentRequest(Order, Nok(100), "Books", UserFlow.Qr).Validate().ShouldBeEmpty();
