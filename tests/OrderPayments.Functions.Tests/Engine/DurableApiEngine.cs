@@ -12,19 +12,22 @@ namespace OrderPayments.Functions.Tests.Engine;
 /// <summary>
 /// The API's orders on the Durable Task engine: its shared handlers get the Functions app's
 /// <see cref="DurableOrderPaymentClient"/>, the engine runs the Functions app's orchestrator and activities, and the
-/// activities call the API's own providers (the embedded simulator). The embedded runtime's dispatcher is off.
+/// activities call the API's own providers (the embedded simulator). The embedded runtime's dispatcher is off. Without
+/// dispatch (Azure Storage), the API only starts, signals and reads orders, and another process runs them.
 /// </summary>
 internal sealed class DurableApiEngine : IApiEngine
 {
     private readonly DurableBackend _backend;
     private readonly string _storage;
+    private readonly bool _dispatch;
     private DurableEngine? _engine;
     private IServiceProvider? _services;
 
-    public DurableApiEngine(DurableBackend backend, string storageConnectionString)
+    public DurableApiEngine(DurableBackend backend, string storageConnectionString, bool dispatch = true)
     {
         _backend = backend;
         _storage = storageConnectionString;
+        _dispatch = dispatch;
     }
 
     public DurableEngine Engine => _engine ?? throw new InvalidOperationException("The engine has not started.");
@@ -54,7 +57,8 @@ internal sealed class DurableApiEngine : IApiEngine
             _backend,
             _storage,
             () => _services.GetRequiredService<OrderPaymentWorkflow>(),
-            () => _services.GetRequiredService<PaymentActivities>());
+            () => _services.GetRequiredService<PaymentActivities>(),
+            _dispatch);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,21 +1,11 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
-using DurableTask.AzureStorage;
-using DurableTask.Core;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.DurableTask.Testing.Sidecar.Grpc;
-using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.CrashHost;
 using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions.Tests.Engine;
@@ -32,32 +22,31 @@ public enum DurableBackend
 
 /// <summary>
 /// The Durable Task engine in-process, running the Functions app's orchestrator and activities exactly as the app
-/// registers them (the same names, the same code): the Durable Task SDK's gRPC worker and client (what the isolated
-/// Functions worker uses) against a sidecar over DurableTask.Core with the chosen backend.
+/// registers them (the same names, the same code: <see cref="OrderPaymentTasks"/>): the Durable Task SDK's gRPC worker
+/// and client (what the isolated Functions worker uses) against a sidecar over DurableTask.Core with the chosen backend
+/// (<see cref="AzureStorageEngine"/> for Azure Storage, the code the crash tests' child process runs too).
 /// </summary>
 internal sealed class DurableEngine : IAsyncDisposable
 {
-    private readonly IHost? _sidecar;
-    private readonly IHost? _worker;
-    private readonly GrpcChannel? _channel;
-    private readonly DurableTaskTestHost? _testHost;
+    private readonly IAsyncDisposable _engine;
 
-    private DurableEngine(DurableTaskClient client, TableClient inboxTable, DurableTaskTestHost? testHost, IHost? sidecar, IHost? worker, GrpcChannel? channel, ConcurrentDictionary<string, int> episodes)
+    private DurableEngine(DurableTaskClient client, string taskHub, TableClient inboxTable, IAsyncDisposable engine, ConcurrentDictionary<string, int> episodes)
     {
         Client = client;
         Episodes = episodes;
+        TaskHub = taskHub;
         InboxTable = inboxTable;
         Inbox = new TableSignalInbox(inboxTable);
-        _testHost = testHost;
-        _sidecar = sidecar;
-        _worker = worker;
-        _channel = channel;
+        _engine = engine;
     }
 
     public DurableTaskClient Client { get; }
 
-    /// <summary>Orchestrator episodes (executions of the orchestrator function: one per work item) per instance id.</summary>
+    /// <summary>Orchestrator episodes (executions of the orchestrator function: one per work item) per instance id, in this process.</summary>
     public ConcurrentDictionary<string, int> Episodes { get; }
+
+    /// <summary>The task hub's name (a new one per engine).</summary>
+    public string TaskHub { get; }
 
     public TableClient InboxTable { get; }
 
@@ -67,120 +56,32 @@ internal sealed class DurableEngine : IAsyncDisposable
     /// Starts the engine. The orchestrator gets <paramref name="workflow"/>; the activities resolve the providers'
     /// <see cref="PaymentActivities"/> from <paramref name="activities"/> when they first run. The signal inbox is a new
     /// table on <paramref name="storageConnectionString"/> (Azurite), as is the task hub for the Azure Storage backend.
+    /// With <paramref name="dispatch"/> false (Azure Storage only) this process runs no orchestration or activity: it
+    /// starts, signals and reads them, and another process dispatches (the crash tests' child).
     /// </summary>
-    public static async Task<DurableEngine> StartAsync(DurableBackend backend, string storageConnectionString, Func<OrderPaymentWorkflow> workflow, Func<PaymentActivities> activities)
+    public static async Task<DurableEngine> StartAsync(DurableBackend backend, string storageConnectionString, Func<OrderPaymentWorkflow> workflow, Func<PaymentActivities> activities, bool dispatch = true)
     {
         var hub = "op" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var inboxTable = new TableClient(storageConnectionString, hub + "signals");
         var inbox = new TableSignalInbox(inboxTable);
         var episodes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        void Register(DurableTaskRegistry registry)
-        {
-            registry.AddOrchestratorFunc<string, string>(OrchestrationNames.Orchestrator, (context, input) =>
-            {
-                episodes.AddOrUpdate(context.InstanceId, 1, (_, count) => count + 1);
-                return OrderPaymentOrchestration.RunAsync(context, workflow());
-            });
-            foreach (var name in OrchestrationNames.PaymentActivities)
-            {
-                registry.AddActivityFunc<string, string>(name, async (_, input) => await PaymentActivityFunctions.RunAsync(activities(), input!, CancellationToken.None));
-            }
-
-            registry.AddActivityFunc<string, string>(OrchestrationNames.DrainSignals, async (_, input) => await SignalInboxFunctions.DrainAsync(inbox, input!, CancellationToken.None));
-        }
+        void Register(DurableTaskRegistry registry) =>
+            OrderPaymentTasks.Register(registry, workflow, activities, inbox, id => episodes.AddOrUpdate(id, 1, (_, count) => count + 1));
 
         if (backend == DurableBackend.InMemory)
         {
-            var testHost = await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { Port = FreePort() });
-            return new DurableEngine(testHost.Client, inboxTable, testHost, null, null, null, episodes);
-        }
-
-        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-        {
-            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
-            TaskHubName = hub,
-            PartitionCount = 2,
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
-            LeaseInterval = TimeSpan.FromSeconds(10),
-            LeaseRenewInterval = TimeSpan.FromSeconds(3),
-            LeaseAcquireInterval = TimeSpan.FromSeconds(1),
-            MaxConcurrentTaskActivityWorkItems = 32,
-            MaxConcurrentTaskOrchestrationWorkItems = 32,
-        });
-        await service.CreateIfNotExistsAsync();
-        var address = $"http://127.0.0.1:{FreePort()}";
-        var sidecar = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .ConfigureWebHostDefaults(web =>
+            if (!dispatch)
             {
-                web.UseUrls(address);
-                web.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
-                web.ConfigureServices(services =>
-                {
-                    services.AddGrpc();
-                    services.AddSingleton<IOrchestrationService>(service);
-                    services.AddSingleton<IOrchestrationServiceClient>(service);
-                    services.AddSingleton<TaskHubGrpcServer>();
-                });
-                web.Configure(app =>
-                {
-                    app.UseRouting();
-                    app.UseEndpoints(endpoints => endpoints.MapGrpcService<TaskHubGrpcServer>());
-                });
-            })
-            .Build();
-        await sidecar.StartAsync();
-        var channel = GrpcChannel.ForAddress(address);
-        var worker = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .ConfigureServices(services =>
-            {
-                services.AddDurableTaskWorker(builder =>
-                {
-                    builder.UseGrpc(channel);
-                    builder.AddTasks(Register);
-                });
-                services.AddDurableTaskClient(builder =>
-                {
-                    builder.UseGrpc(channel);
-                    builder.RegisterDirectly();
-                });
-            })
-            .Build();
-        await worker.StartAsync();
-        return new DurableEngine(worker.Services.GetRequiredService<DurableTaskClient>(), inboxTable, null, sidecar, worker, channel, episodes);
+                throw new ArgumentException("The in-memory backend lives in this process: it dispatches here or nowhere.", nameof(dispatch));
+            }
+
+            var testHost = await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { Port = AzureStorageEngine.FreePort() });
+            return new DurableEngine(testHost.Client, hub, inboxTable, testHost, episodes);
+        }
+
+        var engine = await AzureStorageEngine.StartAsync(AzureStorageEngine.Settings(storageConnectionString, hub, "tests"), dispatch ? Register : null);
+        return new DurableEngine(engine.Client, hub, inboxTable, engine, episodes);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_testHost is not null)
-        {
-            await _testHost.DisposeAsync();
-        }
-
-        if (_worker is not null)
-        {
-            await _worker.StopAsync();
-            _worker.Dispose();
-        }
-
-        if (_channel is not null)
-        {
-            await _channel.ShutdownAsync();
-            _channel.Dispose();
-        }
-
-        if (_sidecar is not null)
-        {
-            await _sidecar.StopAsync();
-            _sidecar.Dispose();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => _engine.DisposeAsync();
 }
