@@ -11,7 +11,8 @@ internal static class BenchApi
     public const string ApiKey = "bench-key";
 
     /// <summary>Starts the API with its store in <paramref name="folder"/>; with <paramref name="simulator"/> pointed at it, else with the simulator embedded.</summary>
-    public static async Task<WebApplication> StartAsync(DirectoryInfo folder, ChildSimulator? simulator, Dictionary<string, string?> settings)
+    /// <remarks>With <paramref name="engine"/>, the orders run on the Durable Task engine (Azure Storage backend) instead of the embedded runtime.</remarks>
+    public static async Task<WebApplication> StartAsync(DirectoryInfo folder, ChildSimulator? simulator, Dictionary<string, string?> settings, DurableBenchEngine? engine = null)
     {
         var port = ChildSimulator.FreePort();
         var app = ApiApp.Build(["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"], builder =>
@@ -26,7 +27,13 @@ internal static class BenchApi
                 ["OrderPayments:ApiKey"] = ApiKey,
             });
             builder.Logging.SetMinimumLevel(LogLevel.Error);
+            engine?.Configure(builder);
         });
+        if (engine is not null)
+        {
+            await engine.StartAsync(app.Services);
+        }
+
         await app.StartAsync();
         return app;
     }

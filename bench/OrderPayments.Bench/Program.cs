@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrderPayments.Bench;
 
-// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
 return args switch
@@ -9,15 +9,15 @@ return args switch
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
     ["dispatcher"] => await DispatcherBenchmark.RunAsync(5000),
     ["waiting", var count] => await WaitingBenchmark.RunAsync(Number(count), 64),
-    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded),
+    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded, o.DurableStorage),
     _ => Usage(),
 };
 
 static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
-static (int Orders, int Concurrency, string? Json, bool Embedded)? Options(string[] args)
+static (int Orders, int Concurrency, string? Json, bool Embedded, string? DurableStorage)? Options(string[] args)
 {
-    var (orders, concurrency, json, embedded) = (2000, 64, (string?)null, false);
+    var (orders, concurrency, json, embedded, durable) = (2000, 64, (string?)null, false, (string?)null);
     for (var i = 0; i < args.Length; i++)
     {
         switch (args[i])
@@ -26,15 +26,16 @@ static (int Orders, int Concurrency, string? Json, bool Embedded)? Options(strin
             case "--concurrency" when i + 1 < args.Length: concurrency = Number(args[++i]); break;
             case "--json" when i + 1 < args.Length: json = args[++i]; break;
             case "--embedded-simulator": embedded = true; break;
+            case "--durable-storage" when i + 1 < args.Length: durable = args[++i]; break;
             default: return null;
         }
     }
 
-    return (orders, concurrency, json, embedded);
+    return (orders, concurrency, json, embedded, durable);
 }
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] | waiting N | dispatcher [orders]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] | waiting N | dispatcher [orders]");
     return 2;
 }

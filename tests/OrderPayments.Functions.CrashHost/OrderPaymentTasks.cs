@@ -1,5 +1,9 @@
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Functions.Signals;
 
@@ -32,5 +36,22 @@ internal static class OrderPaymentTasks
         }
 
         registry.AddActivityFunc<string, string>(OrchestrationNames.DrainSignals, async (_, input) => await SignalInboxFunctions.DrainAsync(inbox, input!, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Puts an ASP.NET Core host's orders on the Durable Task engine, as the Functions app's Program.cs wires its
+    /// functions: <see cref="DurableOrderPayments"/> over the host's workflow, clock and providers and the engine's
+    /// inbox, and its <see cref="DurableOrderPaymentClient"/> as the host's <see cref="IOrderPaymentClient"/> (the
+    /// embedded runtime's registrations yield to it). The engine is asked for when the first request needs it.
+    /// </summary>
+    public static void AddDurableOrderPayments(IServiceCollection services, Func<ISignalInbox> inbox, Func<DurableTaskClient> client)
+    {
+        services.AddSingleton(sp => new DurableOrderPayments(
+            sp.GetRequiredService<OrderPaymentWorkflow>(),
+            sp.GetRequiredService<TimeProvider>(),
+            inbox(),
+            sp.GetServices<IProviderNotifications>(),
+            sp.GetServices<IPaymentProvider>()));
+        services.AddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<DurableOrderPayments>().Client(client()));
     }
 }

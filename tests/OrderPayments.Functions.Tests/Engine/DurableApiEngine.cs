@@ -2,10 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderPayments.Api.Tests;
-using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
-using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.CrashHost;
 
 namespace OrderPayments.Functions.Tests.Engine;
 
@@ -41,13 +40,7 @@ internal sealed class DurableApiEngine : IApiEngine
     public void Configure(WebApplicationBuilder builder)
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Runtime:DispatcherEnabled"] = "false" });
-        builder.Services.AddSingleton(sp => new DurableOrderPayments(
-            sp.GetRequiredService<OrderPaymentWorkflow>(),
-            sp.GetRequiredService<TimeProvider>(),
-            Engine.Inbox,
-            sp.GetServices<IProviderNotifications>(),
-            sp.GetServices<IPaymentProvider>()));
-        builder.Services.AddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<DurableOrderPayments>().Client(Engine.Client));
+        OrderPaymentTasks.AddDurableOrderPayments(builder.Services, () => Engine.Inbox, () => Engine.Client);
     }
 
     public async Task StartAsync(IServiceProvider services)
