@@ -59,7 +59,7 @@ internal static class EndToEndBenchmark
             ["engine"] = durableStorage is null ? "embedded runtime (SQLite)" : "Durable Task, Azure Storage backend (Azurite)",
             ["ordersPerSecond"] = Math.Round(clean.OrdersPerSecond, 1),
             ["startToRedirectMs"] = Percentiles(clean.StartLatencies),
-            ["webhookToStateVisibleMs"] = Percentiles(clean.WebhookLatencies),
+            ["webhookToStateVisibleMs"] = clean.WebhookLatencies.Length == 0 ? null : Percentiles(clean.WebhookLatencies),
             ["approvalToAuthorizedMs"] = Percentiles(clean.ApprovalLatencies),
             ["providerCallsPerOrder"] = Math.Round(clean.ProviderCallsPerOrder, 3),
             ["peakWorkingSetMb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
@@ -67,7 +67,7 @@ internal static class EndToEndBenchmark
             {
                 ["ordersPerSecond"] = Math.Round(faulty.OrdersPerSecond, 1),
                 ["startToRedirectMs"] = Percentiles(faulty.StartLatencies),
-                ["webhookToStateVisibleMs"] = Percentiles(faulty.WebhookLatencies),
+                ["webhookToStateVisibleMs"] = faulty.WebhookLatencies.Length == 0 ? null : Percentiles(faulty.WebhookLatencies),
                 ["providerCallsPerOrder"] = Math.Round(faulty.ProviderCallsPerOrder, 3),
                 ["allCaptured"] = faulty.AllCaptured,
                 ["oneCapturePerShipment"] = faulty.OneCapturePerShipment,
