@@ -47,6 +47,8 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
 
         var now = _time.GetUtcNow();
         var first = _workflow.Start(request, now);
+        // Before the orchestration exists (and so before any signal can be sent to it), never after its close.
+        await _inbox.OpenAsync(id, cancellationToken);
         try
         {
             await _client.ScheduleNewOrchestrationInstanceAsync(

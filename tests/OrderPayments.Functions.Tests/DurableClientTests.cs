@@ -38,9 +38,12 @@ public sealed class DurableClientTests
         client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync("order-1");
 
-        var response = await Requests(client.Object).StartAsync("order-1", StartBody, CancellationToken.None);
+        var inbox = new Mock<ISignalInbox>();
+
+        var response = await Requests(client.Object, inbox.Object).StartAsync("order-1", StartBody, CancellationToken.None);
 
         response.StatusCode.ShouldBe(202);
+        inbox.Verify(i => i.OpenAsync("order-1", It.IsAny<CancellationToken>()), Times.Once, "the inbox is open before the orchestration exists");
         client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
             It.Is<TaskName>(n => n.Name == OrchestrationNames.Orchestrator),
             It.IsAny<object?>(),
@@ -61,8 +64,8 @@ public sealed class DurableClientTests
         found.ShouldBe(OrderId.Parse("order-1"));
     }
 
-    private static OrderPaymentRequests Requests(DurableTaskClient client) =>
-        new(new DurableOrderPaymentClient(client, new OrderPaymentWorkflow(new WorkflowOptions()), TimeProvider.System, Mock.Of<ISignalInbox>(MockBehavior.Strict)), [], [PaymentProvider.Vipps], TimeSpan.Zero);
+    private static OrderPaymentRequests Requests(DurableTaskClient client, ISignalInbox? inbox = null) =>
+        new(new DurableOrderPaymentClient(client, new OrderPaymentWorkflow(new WorkflowOptions()), TimeProvider.System, inbox ?? Mock.Of<ISignalInbox>(MockBehavior.Strict)), [], [PaymentProvider.Vipps], TimeSpan.Zero);
 
     private static OrchestrationMetadata Instance(string id, string inputJson) => new(OrchestrationNames.Orchestrator, id)
     {

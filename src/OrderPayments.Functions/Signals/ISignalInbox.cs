@@ -10,6 +10,12 @@ namespace OrderPayments.Functions.Signals;
 internal interface ISignalInbox
 {
     /// <summary>
+    /// Opens the order's inbox (idempotent). Called before the order's orchestration is scheduled, so the inbox is open
+    /// before any signal can be sent, and only ever opened once: a closed inbox is never opened again.
+    /// </summary>
+    Task OpenAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records a signal for the order, unless one with the same dedupe key was recorded before (answers
     /// <see cref="InboxAddResult.Duplicate"/> with its outcome) or the inbox is closed (nothing recorded). Signals keep
     /// the order they were recorded in. Safe against concurrent adds from any number of hosts.

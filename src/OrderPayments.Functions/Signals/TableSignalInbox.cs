@@ -11,7 +11,8 @@ namespace OrderPayments.Functions.Signals;
 /// <summary>
 /// The signal inbox in an Azure Storage table (the app's own storage account, beside the task hub): one partition per
 /// order, one row per signal (row key from its dedupe key, so a key is recorded once), kept in the order the table
-/// took them (its timestamps). While the inbox is open it has an <c>~open</c> row; every add touches that row
+/// took them (its timestamps). The inbox is opened once, before the order's orchestration is scheduled, by writing an
+/// <c>~open</c> row; every add touches that row
 /// (unconditionally, so concurrent adds never contend) in the same entity-group transaction as it inserts its own row,
 /// and fails if the row is gone. Closing deletes the <c>~open</c> row on the condition of the ETag it had when the
 /// drain found nothing left, atomically with writing a <c>~closed</c> row: so an add lands either before the close
@@ -34,6 +35,27 @@ internal sealed class TableSignalInbox : ISignalInbox
     {
         _table = table;
         _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    /// <inheritdoc />
+    public async Task OpenAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await _created.Value;
+        if (await GetAsync(orderId, ClosedRowKey, cancellationToken) is not null)
+        {
+            // Ended before: a closed inbox stays closed. (A close needs the open row, so none can slip in between:
+            // the add below would then find the row and fail.)
+            return;
+        }
+
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(orderId, OpenRowKey), cancellationToken);
+        }
+        catch (RequestFailedException failure) when (failure.Status == 409)
+        {
+            // Opened before (the same start again).
+        }
     }
 
     /// <inheritdoc />
@@ -69,20 +91,10 @@ internal sealed class TableSignalInbox : ISignalInbox
             }
             catch (TableTransactionFailedException failure) when (failure.Status == 404)
             {
-                // No open row: the inbox is closed, or this is the order's first signal.
-                if (await GetAsync(orderId, ClosedRowKey, cancellationToken) is not null)
-                {
-                    return new InboxAdd(InboxAddResult.Closed);
-                }
-
-                try
-                {
-                    await _table.AddEntityAsync(new TableEntity(orderId, OpenRowKey), cancellationToken);
-                }
-                catch (RequestFailedException opened) when (opened.Status == 409)
-                {
-                    // Another add opened it first.
-                }
+                // No open row: the inbox was closed (it is opened once, before the order's orchestration is scheduled).
+                return await GetAsync(orderId, ClosedRowKey, cancellationToken) is not null
+                    ? new InboxAdd(InboxAddResult.Closed)
+                    : throw new InvalidOperationException($"The signal inbox of order {orderId} was never opened.");
             }
         }
 
