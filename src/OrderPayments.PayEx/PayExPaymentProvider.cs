@@ -133,7 +133,9 @@ public sealed class PayExPaymentProvider : IPaymentProvider
         {
             var payment = await ReadAsync(action, cancellationToken).ConfigureAwait(false);
             var payeeReference = PayExReferences.For(action.Key);
-            if (transactions(payment.Payment)?.Any(t => t.Transaction?.PayeeReference == payeeReference && t.Transaction.State != "Failed") == true)
+            bool Applied(PayExPaymentResponse read) =>
+                transactions(read.Payment)?.Any(t => t.Transaction?.PayeeReference == payeeReference && t.Transaction.State != "Failed") == true;
+            if (Applied(payment))
             {
                 // This operation reached PayEx before (its answer was lost): do not send it again.
                 return PayExObservations.From(action.Reference, payment);
@@ -141,8 +143,23 @@ public sealed class PayExPaymentProvider : IPaymentProvider
 
             var operation = payment.Operation(rel)
                 ?? throw new PayExApiException(null, null, $"Payment {payment.Payment.Id} ({payment.Payment.State}) does not offer {rel} now.", isTransient: false);
-            using (await _client.ExecuteAsync(operation, body, cancellationToken).ConfigureAwait(false))
+            try
             {
+                using (await _client.ExecuteAsync(operation, body, cancellationToken).ConfigureAwait(false))
+                {
+                }
+            }
+            catch (PayExApiException refused) when (!refused.IsTransient)
+            {
+                // An earlier attempt of this POST may have been applied with its answer lost (a timeout, then this
+                // refusal of the retry): read before calling it failed, as before sending it.
+                var after = await ReadAsync(action, cancellationToken).ConfigureAwait(false);
+                if (!Applied(after))
+                {
+                    throw;
+                }
+
+                return PayExObservations.From(action.Reference, after);
             }
 
             return PayExObservations.From(action.Reference, await ReadAsync(action, cancellationToken).ConfigureAwait(false));

@@ -103,6 +103,48 @@ public sealed class PayExPaymentProviderTests
     }
 
     [Fact]
+    public async Task Issue15_Capture_RetryRefusedAfterTheFirstAttemptWasApplied_ReadsAndSucceeds()
+    {
+        using var host = new PayExTestHost();
+        var authorized = $"[{Transaction("Authorization", "Completed", 1000)}]";
+        var offered = $"[{Operation("create-capture", "https://api.externalintegration.payex.com/c")}]";
+        var posted = false;
+        host.Respond = request =>
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                // The first attempt was applied and its answer lost; this retry is refused.
+                posted = true;
+                return Json(HttpStatusCode.Conflict, """{"type":"https://api.payex.com/psp/errordetail/conflict","title":"Conflict","status":409,"detail":"payeeReference already used"}""", "application/problem+json");
+            }
+
+            return Json(HttpStatusCode.OK, Payment(
+                authorizations: authorized,
+                captures: posted ? $"[{Transaction("Capture", "Completed", 400, PayExReferences.For(Key("capture")))}]" : "[]",
+                operations: offered));
+        };
+
+        var observation = await host.Provider.CaptureAsync(new CapturePayment(Key("capture"), Reference, new Money(400, Currency.NOK), "ship-1") { ProviderPaymentId = PaymentId }, CancellationToken.None);
+
+        observation.Aggregate.Captured.Value.ShouldBe(400);
+        host.Requests.Last().Method.ShouldBe(HttpMethod.Get, "the payment was read before the capture was called failed");
+    }
+
+    [Fact]
+    public async Task Capture_RefusedAndNotAtPayEx_FailsPermanently()
+    {
+        using var host = new PayExTestHost();
+        host.Respond = request => request.Method == HttpMethod.Post
+            ? Json(HttpStatusCode.Conflict, """{"type":"https://api.payex.com/psp/errordetail/conflict","title":"Conflict","status":409,"detail":"no"}""", "application/problem+json")
+            : Json(HttpStatusCode.OK, Payment(authorizations: $"[{Transaction("Authorization", "Completed", 1000)}]", operations: $"[{Operation("create-capture", "https://api.externalintegration.payex.com/c")}]"));
+
+        var error = await Should.ThrowAsync<PaymentProviderException>(() => host.Provider.CaptureAsync(new CapturePayment(Key("capture"), Reference, new Money(400, Currency.NOK), "ship-1") { ProviderPaymentId = PaymentId }, CancellationToken.None));
+
+        error.IsTransient.ShouldBeFalse();
+        host.Requests.Count(r => r.Method == HttpMethod.Get).ShouldBe(2, "read before and after the refusal");
+    }
+
+    [Fact]
     public async Task Query_CompletedTransactions_AreTheTotals()
     {
         using var host = new PayExTestHost();
