@@ -26,13 +26,7 @@ internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentSt
 /// <summary>A signal for an order, as recorded in its inbox (<see cref="Signals.ISignalInbox"/>).</summary>
 /// <param name="Signal">The workflow input.</param>
 /// <param name="DedupeKey">The signal's identity: the same key again is applied once.</param>
-internal sealed record SignalEnvelope(WorkflowInput Signal, string DedupeKey)
-{
-    public string ToJson() => JsonSerializer.Serialize(this, OrderPaymentsJson.Options);
-
-    public static SignalEnvelope FromJson(string json) =>
-        JsonSerializer.Deserialize<SignalEnvelope>(json, OrderPaymentsJson.Options) ?? throw new JsonException("The signal is empty.");
-}
+internal sealed record SignalEnvelope(WorkflowInput Signal, string DedupeKey);
 
 /// <summary>The input of an activity: which provider, which call.</summary>
 /// <param name="Provider">The order's provider.</param>

@@ -69,36 +69,30 @@ internal sealed class TableSignalInbox : ISignalInbox
             [Fields.Signal] = JsonSerializer.Serialize(envelope.Signal, OrderPaymentsJson.Options),
             [Fields.Applied] = false,
         };
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        try
         {
-            try
-            {
-                await _table.SubmitTransactionAsync(
-                    [
-                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(orderId, OpenRowKey), ETag.All),
-                        new TableTransactionAction(TableTransactionActionType.Add, signalRow),
-                    ],
-                    cancellationToken);
-                return new InboxAdd(InboxAddResult.Added);
-            }
-            catch (TableTransactionFailedException failure) when (failure.Status == 409)
-            {
-                // The key was recorded before.
-                if (await GetAsync(orderId, rowKey, cancellationToken) is { } existing)
-                {
-                    return new InboxAdd(InboxAddResult.Duplicate, Outcome(existing));
-                }
-            }
-            catch (TableTransactionFailedException failure) when (failure.Status == 404)
-            {
-                // No open row: the inbox was closed (it is opened once, before the order's orchestration is scheduled).
-                return await GetAsync(orderId, ClosedRowKey, cancellationToken) is not null
-                    ? new InboxAdd(InboxAddResult.Closed)
-                    : throw new InvalidOperationException($"The signal inbox of order {orderId} was never opened.");
-            }
+            await _table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(orderId, OpenRowKey), ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.Add, signalRow),
+                ],
+                cancellationToken);
+            return new InboxAdd(InboxAddResult.Added);
         }
-
-        throw new InvalidOperationException($"The signal inbox of order {orderId} could not record {envelope.DedupeKey} in {MaxAttempts} attempts.");
+        catch (TableTransactionFailedException failure) when (failure.Status == 409)
+        {
+            // The key was recorded before (rows are only ever added or marked applied, so it is still there).
+            var existing = await GetAsync(orderId, rowKey, cancellationToken)
+                ?? throw new InvalidOperationException($"The signal inbox of order {orderId} refused {envelope.DedupeKey} as recorded but has no row for it.", failure);
+            return new InboxAdd(InboxAddResult.Duplicate, Outcome(existing));
+        }
+        catch (TableTransactionFailedException failure) when (failure.Status == 404)
+        {
+            // No open row: the inbox was closed (it is opened once, before the order's orchestration is scheduled).
+            return await GetAsync(orderId, ClosedRowKey, cancellationToken) is not null
+                ? new InboxAdd(InboxAddResult.Closed)
+                : throw new InvalidOperationException($"The signal inbox of order {orderId} was never opened.", failure);
+        }
     }
 
     /// <inheritdoc />
@@ -130,7 +124,8 @@ internal sealed class TableSignalInbox : ISignalInbox
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var open = await GetAsync(request.OrderId, OpenRowKey, cancellationToken);
+            // Only a close needs the open row, read before the pending signals: its ETag is the close's condition.
+            var open = request.Close ? await GetAsync(request.OrderId, OpenRowKey, cancellationToken) : null;
             var pending = new List<InboxSignal>();
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {request.OrderId} and Applied eq false");
             await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
