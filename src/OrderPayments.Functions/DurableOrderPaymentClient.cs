@@ -80,8 +80,10 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
             return new SignalOutcome(SignalResult.NotFound);
         }
 
-        // Refuse at once what the current state refuses; the orchestrator decides again when it applies the signal.
-        if (_workflow.Decide(snapshot.State, signal, _time.GetUtcNow()).Rejection is { } rejection)
+        // Refuse at once what the order refuses with every signal recorded before this one applied (the first recorded
+        // wins); the orchestrator decides again when it applies the signal, and keeps a refusal visible.
+        var before = await _inbox.PendingAsync(orderId.Value, cancellationToken);
+        if (_workflow.Admit(snapshot.State, before.Select(pending => pending.Signal), signal, _time.GetUtcNow()) is { } rejection)
         {
             return new SignalOutcome(SignalResult.Rejected, rejection);
         }
@@ -100,7 +102,7 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
                     await RingAsync(orderId, dedupeKey, cancellationToken);
                 }
 
-                return new SignalOutcome(SignalResult.Duplicate);
+                return SignalAdmission.Repeat(added.Applied?.Outcome, added.Applied?.Rejection);
             default:
                 await RingAsync(orderId, dedupeKey, cancellationToken);
                 return new SignalOutcome(SignalResult.Accepted);

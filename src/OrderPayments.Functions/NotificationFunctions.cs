@@ -48,7 +48,7 @@ public sealed partial class NotificationFunctions
             return;
         }
 
-        LogNotification(_logger, notification.DedupeKey, outcome.Result);
+        LogNotification(_logger, notification.DedupeKey, outcome.Result, outcome.Repeated ? " (recorded before)" : "");
     }
 
     /// <summary>
@@ -143,8 +143,8 @@ public sealed partial class NotificationFunctions
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification about unknown payment {Reference} ignored.")]
     private static partial void LogUnknownReference(ILogger logger, string reference);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DedupeKey}: {Result}.")]
-    private static partial void LogNotification(ILogger logger, string dedupeKey, SignalResult result);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DedupeKey}: {Result}{Repeat}.")]
+    private static partial void LogNotification(ILogger logger, string dedupeKey, SignalResult result, string repeat);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued shipment for order {OrderId} refused: {Reason}. Dropped.")]
     private static partial void LogRefusedShipment(ILogger logger, string orderId, string reason);

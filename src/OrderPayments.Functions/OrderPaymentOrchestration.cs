@@ -94,6 +94,14 @@ public static class OrderPaymentOrchestration
             while (true)
             {
                 await RunCallsAsync();
+                if (_applied.Count > 0)
+                {
+                    // Outcomes are recorded promptly (a retry of a signal is answered with its outcome), and only once
+                    // the state they belong to is published (the door checks new signals against that state).
+                    Publish();
+                    drainDue = true;
+                }
+
                 if (drainDue)
                 {
                     drainDue = false;
@@ -174,14 +182,15 @@ public static class OrderPaymentOrchestration
         {
             foreach (var signal in signals)
             {
-                var step = Decide(signal.Signal);
+                // Through Apply: a signal recorded as accepted and refused now keeps its refusal visible on the order.
+                var step = Decide(signal.Signal, recorded: true);
                 _applied.Add(new AppliedSignal(signal.DedupeKey, step.Outcome, step.Rejection));
             }
         }
 
-        private WorkflowStep Decide(WorkflowInput input)
+        private WorkflowStep Decide(WorkflowInput input, bool recorded = false)
         {
-            var step = _workflow.Decide(_state, input, Now());
+            var step = recorded ? _workflow.Apply(_state, input, Now()) : _workflow.Decide(_state, input, Now());
             _state = step.State;
             _pending.AddRange(step.Actions);
             _version++;

@@ -78,15 +78,16 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
                 return (new SignalOutcome(SignalResult.NotFound), false);
             }
 
-            if (session.SignalExists(orderId.Value, dedupeKey))
+            if (session.RecordedSignal(orderId.Value, dedupeKey) is { } recorded)
             {
-                return (new SignalOutcome(SignalResult.Duplicate), false);
+                return (SignalAdmission.Repeat(recorded.Outcome, recorded.Rejection), false);
             }
 
-            // Refuse at once what the current state refuses; the dispatcher decides again when it applies the signal.
+            // Refuse at once what the order refuses with every signal recorded before this one applied (the first
+            // recorded wins); the dispatcher decides again when it applies the signal, and keeps a refusal visible.
             var now = _time.GetUtcNow();
-            var trial = _workflow.Decide(row.State, signal, now);
-            if (trial.Rejection is { } rejection)
+            var before = session.PendingSignals(orderId.Value).Select(pending => pending.Input);
+            if (_workflow.Admit(row.State, before, signal, now) is { } rejection)
             {
                 return (new SignalOutcome(SignalResult.Rejected, rejection), false);
             }

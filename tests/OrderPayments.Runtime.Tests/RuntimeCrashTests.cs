@@ -49,7 +49,7 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
                 {
                     var first = await client.Client.RaiseAsync(order.State.OrderId, new FulfillmentSignalled("ship-1", new Money(400, Currency.NOK)), "ship-1", CancellationToken.None);
                     var second = await client.Client.RaiseAsync(order.State.OrderId, new FulfillmentSignalled("ship-2", new Money(600, Currency.NOK)), "ship-2", CancellationToken.None);
-                    if (first.Result is SignalResult.Accepted or SignalResult.Duplicate && second.Result is SignalResult.Accepted or SignalResult.Duplicate)
+                    if (first.Result is SignalResult.Accepted or SignalResult.Applied && second.Result is SignalResult.Accepted or SignalResult.Applied)
                     {
                         shipped.Add(order.State.OrderId.Value);
                     }

@@ -84,9 +84,11 @@ public sealed class RuntimeLifecycleTests
         var first = await host.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1", new Money(400, Currency.NOK)), "shipment-1", CancellationToken.None);
         var second = await host.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1", new Money(400, Currency.NOK)), "shipment-1", CancellationToken.None);
         await host.WaitFor("order-1", s => s.State.Aggregate.Captured.Value == 400 && s.PendingSignals == 0, "captured 400");
+        var third = await host.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1", new Money(400, Currency.NOK)), "shipment-1", CancellationToken.None);
 
-        first.Result.ShouldBe(SignalResult.Accepted);
-        second.Result.ShouldBe(SignalResult.Duplicate);
+        first.ShouldBe(new SignalOutcome(SignalResult.Accepted));
+        second.ShouldBe(new SignalOutcome(SignalResult.Accepted, Repeated: true));
+        third.ShouldBe(new SignalOutcome(SignalResult.Applied, Repeated: true));
         host.Provider.CallsFor(ActionKind.Capture).ShouldBe(1);
     }
 
@@ -102,6 +104,50 @@ public sealed class RuntimeLifecycleTests
         outcome.Result.ShouldBe(SignalResult.Rejected);
         outcome.Rejection!.Reason.ShouldBe(RejectionReason.NotAuthorized);
         (await host.Client.GetAsync(Order, CancellationToken.None))!.PendingSignals.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Issue15_ShipmentAcceptedThenRefusedWhenApplied_TheOrderShowsItAndEveryRetryGetsTheSameRefusal()
+    {
+        // Recorded a second before the fulfillment deadline, applied a second after it (the dispatcher was down).
+        var path = Path.Combine(Path.GetTempPath(), $"orderpayments-issue15-{Environment.ProcessId}-{Environment.TickCount64}.db");
+        var provider = new FakePaymentProvider { AutoAuthorize = true };
+        try
+        {
+            DateTimeOffset deadline;
+            await using (var first = await new RuntimeTestHost(provider, path).StartAsync())
+            {
+                await first.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
+                var created = await first.WaitForStatus("order-1", PaymentStatus.AwaitingCustomer);
+                await first.Client.RaiseAsync(Order, new ProviderNotified(created.State.Reference), "webhook-1", CancellationToken.None);
+                deadline = (await first.WaitForStatus("order-1", PaymentStatus.Authorized)).State.FulfillmentDeadline!.Value;
+            }
+
+            SignalOutcome accepted;
+            await using (var recorder = new RuntimeTestHost(provider, path, dispatcher: false, time: new ManualTimeProvider(deadline.AddSeconds(-1))))
+            {
+                accepted = await recorder.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1"), "shipment:shipment-1:rest", CancellationToken.None);
+            }
+
+            await using var later = await new RuntimeTestHost(provider, path, time: new ManualTimeProvider(deadline.AddSeconds(1))).StartAsync();
+            var applied = await later.WaitFor("order-1", s => s.State.Shipments.Count == 1 && s.PendingSignals == 0, "the shipment applied");
+            var retry = await later.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1"), "shipment:shipment-1:rest", CancellationToken.None);
+
+            accepted.ShouldBe(new SignalOutcome(SignalResult.Accepted));
+            var shipment = applied.State.Shipments.ShouldHaveSingleItem();
+            shipment.Outcome.ShouldBe(OperationOutcome.Rejected);
+            shipment.Rejection!.Reason.ShouldBe(RejectionReason.NotAllowed);
+            retry.ShouldBe(new SignalOutcome(SignalResult.Rejected, shipment.Rejection, Repeated: true));
+            provider.CallsFor(ActionKind.Capture).ShouldBe(0);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
     }
 
     [Fact]

@@ -41,6 +41,10 @@ public sealed record ApiProblem(
 
     /// <summary>A stable problem type URN.</summary>
     public static string Urn(string kind) => $"urn:orderpayments:problem:{kind}";
+
+    /// <summary>The problem kind of a workflow refusal (its reason in kebab case, e.g. <c>not-allowed</c>).</summary>
+    public static string Kind(Domain.Workflow.RejectionReason reason) =>
+        string.Concat(reason.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
 
 /// <summary>One bad field.</summary>

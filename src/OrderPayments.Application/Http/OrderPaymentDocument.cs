@@ -86,8 +86,8 @@ public sealed record OrderPaymentDocument(
             new DeadlinesDocument(state.AuthorizationDeadline, state.FulfillmentDeadline, state.RefundWindowClosesAt, state.NextPollAt, state.WakeAt),
             state.NeedsAttention,
             [.. state.Problems.Select(p => new ProblemEntry(p.At, p.Attempt, p.Action.ToString(), p.Key.Value, p.ErrorCode, p.Detail))],
-            [.. state.Shipments.Select(s => new ShipmentEntry(s.ShipmentId, s.Amount.Value, s.Outcome.ToString()))],
-            [.. state.Refunds.Select(r => new RefundEntry(r.RefundId, r.Amount.Value, r.Outcome.ToString()))],
+            [.. state.Shipments.Select(s => new ShipmentEntry(s.ShipmentId, s.Amount.Value, s.Outcome.ToString(), RejectionEntry.From(s.Rejection)))],
+            [.. state.Refunds.Select(r => new RefundEntry(r.RefundId, r.Amount.Value, r.Outcome.ToString(), RejectionEntry.From(r.Rejection)))],
             snapshot.PendingSignals,
             snapshot.Version,
             state.StartedAt,
@@ -128,15 +128,17 @@ public sealed record ProblemEntry(DateTimeOffset At, int Attempt, string Action,
 
 /// <summary>A shipment and its capture.</summary>
 /// <param name="ShipmentId">The fulfillment system's id.</param>
-/// <param name="Amount">Captured for it (minor units).</param>
-/// <param name="Outcome">Pending, Succeeded or Failed.</param>
-public sealed record ShipmentEntry(string ShipmentId, long Amount, string Outcome);
+/// <param name="Amount">Captured for it (minor units); for a rejected shipment, what it asked for (0 for "the rest").</param>
+/// <param name="Outcome">Pending, Succeeded, Failed, or Rejected (accepted, then refused when applied: nothing was captured).</param>
+/// <param name="Rejection">Why it was rejected, when it was.</param>
+public sealed record ShipmentEntry(string ShipmentId, long Amount, string Outcome, RejectionEntry? Rejection);
 
 /// <summary>A refund.</summary>
 /// <param name="RefundId">The storefront's id.</param>
 /// <param name="Amount">Minor units.</param>
-/// <param name="Outcome">Pending, Succeeded or Failed.</param>
-public sealed record RefundEntry(string RefundId, long Amount, string Outcome);
+/// <param name="Outcome">Pending, Succeeded, Failed, or Rejected (accepted, then refused when applied: nothing was refunded).</param>
+/// <param name="Rejection">Why it was rejected, when it was.</param>
+public sealed record RefundEntry(string RefundId, long Amount, string Outcome, RejectionEntry? Rejection);
 
 /// <summary>A page of orders (<c>GET /api/orders</c>).</summary>
 /// <param name="Items">The orders, by id, without their histories.</param>

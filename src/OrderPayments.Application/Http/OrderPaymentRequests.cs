@@ -215,7 +215,7 @@ public sealed class OrderPaymentRequests
         foreach (var notification in notifications)
         {
             var outcome = await NotificationHandling.RecordAsync(_client, notification, cancellationToken).ConfigureAwait(false);
-            if (outcome.Result == SignalResult.Accepted)
+            if (outcome is { Result: SignalResult.Accepted, Repeated: false })
             {
                 recorded++;
             }
@@ -253,8 +253,8 @@ public sealed class OrderPaymentRequests
         var location = StatusPath(id.Value);
         return outcome.Result switch
         {
-            SignalResult.Accepted => new ApiResponse(202, new SignalReceipt("accepted", location), location),
-            SignalResult.Duplicate => new ApiResponse(200, new SignalReceipt("duplicate", location), location),
+            SignalResult.Accepted => new ApiResponse(202, new SignalReceipt("accepted", location, outcome.Repeated), location),
+            SignalResult.Applied => new ApiResponse(200, new SignalReceipt("applied", location, outcome.Repeated), location),
             SignalResult.NotFound => ApiResponse.Problem(ApiProblem.OrderNotFound(orderId)),
             _ => ApiResponse.Problem(Refused(outcome.Rejection!)),
         };
@@ -269,7 +269,7 @@ public sealed class OrderPaymentRequests
             RejectionReason.InvalidAmount or RejectionReason.CurrencyMismatch or RejectionReason.ExceedsRemaining or RejectionReason.ExceedsRefundable => 422,
             _ => 409,
         };
-        var kind = KebabCase(rejection.Reason.ToString());
+        var kind = ApiProblem.Kind(rejection.Reason);
         return new ApiProblem(
             ApiProblem.Urn(kind),
             status == 409 ? "The order's state does not allow this now." : "The request cannot be applied to this order.",
@@ -294,15 +294,17 @@ public sealed class OrderPaymentRequests
 
     private static List<ApiFieldError> Fields(IEnumerable<InputRejection> rejections) =>
         [.. rejections.Select(r => new ApiFieldError(r.Field ?? "body", r.Message))];
-
-    private static string KebabCase(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
 
-/// <summary>The answer to a signal: accepted (applied shortly, in order) or a duplicate of one recorded before.</summary>
-/// <param name="Result"><c>accepted</c> or <c>duplicate</c>.</param>
+/// <summary>
+/// The answer to a signal: <c>accepted</c> (recorded; applied shortly, in order) or <c>applied</c> (recorded before and
+/// already applied). A signal refused when it was applied is answered, every time it is sent again, with the same
+/// problem as a refusal at once.
+/// </summary>
+/// <param name="Result"><c>accepted</c> or <c>applied</c>.</param>
 /// <param name="Status">The path of the order's status document.</param>
-public sealed record SignalReceipt(string Result, string Status);
+/// <param name="Repeated">The same signal (same id and amount) was recorded before; this is its outcome.</param>
+public sealed record SignalReceipt(string Result, string Status, bool Repeated);
 
 /// <summary>The answer to a webhook or callback.</summary>
 /// <param name="Recorded">Notifications recorded for an order.</param>

@@ -3,13 +3,16 @@ namespace OrderPayments.Application.Workflows;
 /// <summary>What raising a signal did.</summary>
 public enum SignalResult
 {
-    /// <summary>Recorded; it will be applied in order.</summary>
+    /// <summary>Recorded; it will be applied in order (for a repeat: recorded before and not applied yet).</summary>
     Accepted = 1,
 
-    /// <summary>A signal with the same dedupe key was recorded before; nothing new happened.</summary>
-    Duplicate = 2,
+    /// <summary>Recorded before and already applied; nothing new happened.</summary>
+    Applied = 2,
 
-    /// <summary>The order's state refuses it; nothing was recorded.</summary>
+    /// <summary>
+    /// Refused: the order's state refuses it now (nothing recorded), or, for a repeat, the workflow refused it when it
+    /// applied it (the same reason every time it is asked again).
+    /// </summary>
     Rejected = 3,
 
     /// <summary>There is no such order.</summary>

@@ -17,4 +17,7 @@ public enum HistoryEntryKind
 
     /// <summary>A provider call failed permanently.</summary>
     Problem = 4,
+
+    /// <summary>A recorded signal the workflow refused when it applied it, with the reason.</summary>
+    Rejection = 5,
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OrderPayments.Domain.Workflow;
 
-/// <summary>Where a capture or refund the workflow asked for stands.</summary>
+/// <summary>Where a capture or refund the workflow asked for (or refused) stands.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OperationOutcome>))]
 public enum OperationOutcome
 {
@@ -14,4 +14,10 @@ public enum OperationOutcome
 
     /// <summary>The provider refused it (see the order's problems).</summary>
     Failed = 3,
+
+    /// <summary>
+    /// Recorded, then refused by the workflow when it was applied (e.g. a cancel recorded just before it released the
+    /// reservation); never sent to the provider. The record's rejection says why.
+    /// </summary>
+    Rejected = 4,
 }

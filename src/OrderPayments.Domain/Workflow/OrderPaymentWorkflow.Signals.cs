@@ -14,7 +14,7 @@ public sealed partial class OrderPaymentWorkflow
             return invalid;
         }
 
-        if (state.Shipments.Find(s => s.ShipmentId == signal.ShipmentId) is { } seen)
+        if (state.Shipments.Find(s => s.ShipmentId == signal.ShipmentId && s.Outcome != OperationOutcome.Rejected) is { } seen)
         {
             return signal.Amount is null || signal.Amount == seen.Amount
                 ? null
@@ -49,7 +49,9 @@ public sealed partial class OrderPaymentWorkflow
         var key = context.NextKey(KeyOperations.Capture);
         context.State = context.State with
         {
-            Shipments = context.State.Shipments.Add(new ShipmentRecord(signal.ShipmentId, amount, key, OperationOutcome.Pending)),
+            Shipments = context.State.Shipments
+                .RemoveAll(s => s.ShipmentId == signal.ShipmentId)
+                .Add(new ShipmentRecord(signal.ShipmentId, amount, key, OperationOutcome.Pending)),
         };
         context.Issue(new CapturePayment(key, state.Reference, amount, signal.ShipmentId));
         return null;
@@ -85,7 +87,7 @@ public sealed partial class OrderPaymentWorkflow
             return invalid;
         }
 
-        if (state.Refunds.Find(r => r.RefundId == request.RefundId) is { } seen)
+        if (state.Refunds.Find(r => r.RefundId == request.RefundId && r.Outcome != OperationOutcome.Rejected) is { } seen)
         {
             return request.Amount == seen.Amount
                 ? null
@@ -115,7 +117,9 @@ public sealed partial class OrderPaymentWorkflow
         var key = context.NextKey(KeyOperations.Refund);
         context.State = context.State with
         {
-            Refunds = context.State.Refunds.Add(new RefundRecord(request.RefundId, request.Amount, key, OperationOutcome.Pending)),
+            Refunds = context.State.Refunds
+                .RemoveAll(r => r.RefundId == request.RefundId)
+                .Add(new RefundRecord(request.RefundId, request.Amount, key, OperationOutcome.Pending)),
         };
         context.Issue(new RefundPayment(key, state.Reference, request.Amount, request.RefundId));
         return null;

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace OrderPayments.Domain.Workflow;
 
 /// <summary>
@@ -14,6 +16,9 @@ namespace OrderPayments.Domain.Workflow;
 /// </remarks>
 public sealed partial class OrderPaymentWorkflow
 {
+    /// <summary>The most refused shipments (and, separately, refunds) an order lists; older ones stay in the history.</summary>
+    public const int MaxRejectedRecords = 20;
+
     private readonly WorkflowOptions _options;
 
     /// <summary>Creates the workflow with the given options (validated).</summary>
@@ -88,11 +93,93 @@ public sealed partial class OrderPaymentWorkflow
             : new WorkflowStep(next, context.Actions, InputOutcome.Applied);
     }
 
+    /// <summary>
+    /// Why the order refuses <paramref name="signal"/> if it were recorded now; null when it would be accepted. <b>The
+    /// first recorded wins:</b> the signal is checked against the order's state with every signal recorded before it
+    /// applied in order (exactly what applying them will do), so a shipment recorded after a cancel is refused at once,
+    /// and a cancel recorded after a shipment cancels what the shipment leaves. Only what nobody can foresee here (a
+    /// capture the provider refuses, a deadline that passes between record and apply) makes an accepted signal refused
+    /// later; <see cref="Apply"/> then keeps the refusal with the order, and the interpreters answer every repeat of
+    /// the signal with it.
+    /// </summary>
+    /// <param name="state">The order's last committed state.</param>
+    /// <param name="recordedBefore">Signals recorded and not yet applied to <paramref name="state"/>, in inbox order (one that is already in the state changes nothing when applied again).</param>
+    /// <param name="signal">The new signal.</param>
+    /// <param name="now">The interpreter's current time.</param>
+    public InputRejection? Admit(OrderPaymentState state, IEnumerable<WorkflowInput> recordedBefore, WorkflowInput signal, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(recordedBefore);
+        var projected = recordedBefore.Aggregate(state, (current, input) => Apply(current, input, now).State);
+        return Decide(projected, signal, now).Rejection;
+    }
+
+    /// <summary>
+    /// Feeds a signal that was recorded (accepted) before it is applied: the same decision as <see cref="Decide"/>,
+    /// but a storefront or fulfillment signal refused now is kept with the order, so its outcome stays visible: a
+    /// history line with the reason, and a refused shipment or refund listed with <see cref="OperationOutcome.Rejected"/>.
+    /// Interpreters apply every recorded signal through this method; <see cref="Decide"/> alone is for trials (answering
+    /// at once what the state refuses) and for the interpreter's own inputs.
+    /// </summary>
+    /// <returns>The step; for a kept rejection, <see cref="InputOutcome.Rejected"/> with the state that records it.</returns>
+    public WorkflowStep Apply(OrderPaymentState state, WorkflowInput input, DateTimeOffset now)
+    {
+        var step = Decide(state, input, now);
+        if (step.Rejection is not { } rejection || input is not (FulfillmentSignalled or CancelRequested or RefundRequested or NewAttemptRequested))
+        {
+            return step;
+        }
+
+        var context = new StepContext(state, now);
+        context.Record(HistoryEntryKind.Input, Describe(input));
+        context.Record(HistoryEntryKind.Rejection, $"Refused: {rejection.Message}");
+        if (rejection.Reason is not (RejectionReason.InvalidRequest or RejectionReason.Conflict))
+        {
+            // A conflict names an id that already has a live record; an invalid id cannot be listed.
+            context.State = input switch
+            {
+                FulfillmentSignalled f => context.State with
+                {
+                    Shipments = KeepRejected(
+                        context.State.Shipments.RemoveAll(s => s.ShipmentId == f.ShipmentId),
+                        new ShipmentRecord(f.ShipmentId, f.Amount ?? Money.Zero(context.Currency), null, OperationOutcome.Rejected, rejection),
+                        s => s.Outcome == OperationOutcome.Rejected),
+                },
+                RefundRequested r => context.State with
+                {
+                    Refunds = KeepRejected(
+                        context.State.Refunds.RemoveAll(x => x.RefundId == r.RefundId),
+                        new RefundRecord(r.RefundId, r.Amount, null, OperationOutcome.Rejected, rejection),
+                        x => x.Outcome == OperationOutcome.Rejected),
+                },
+                _ => context.State,
+            };
+        }
+
+        return new WorkflowStep(Bound(context.State), [], InputOutcome.Rejected, rejection);
+    }
+
+    /// <summary>Adds a rejected record, dropping the oldest rejected ones beyond <see cref="MaxRejectedRecords"/>.</summary>
+    private static ImmutableList<T> KeepRejected<T>(ImmutableList<T> records, T record, Predicate<T> rejected)
+    {
+        var list = records.Add(record);
+        while (list.Count(r => rejected(r)) > MaxRejectedRecords)
+        {
+            list = list.RemoveAt(list.FindIndex(rejected));
+        }
+
+        return list;
+    }
+
     private OrderPaymentState Finish(StepContext context)
     {
         Settle(context);
         Reconcile(context);
-        var state = context.State with { WakeAt = NextWake(context.State, context.Now) };
+        return Bound(context.State with { WakeAt = NextWake(context.State, context.Now) });
+    }
+
+    /// <summary>Keeps the history within <see cref="WorkflowOptions.MaxHistoryEntries"/>, counting what it drops.</summary>
+    private OrderPaymentState Bound(OrderPaymentState state)
+    {
         var excess = state.History.Count - _options.MaxHistoryEntries;
         return excess > 0
             ? state with { History = state.History.RemoveRange(0, excess), HistoryDropped = state.HistoryDropped + excess }

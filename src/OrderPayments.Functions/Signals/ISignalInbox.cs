@@ -23,6 +23,12 @@ internal interface ISignalInbox
     Task<InboxAdd> AddAsync(string orderId, Functions.SignalEnvelope envelope, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The signals recorded and not yet marked applied, in inbox order (some may already be in the order's published
+    /// state while their outcomes wait for the next drain; applying them again changes nothing).
+    /// </summary>
+    Task<IReadOnlyList<InboxSignal>> PendingAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records the outcomes of applied signals, then answers those still to apply in inbox order; with
     /// <see cref="DrainRequest.Close"/>, closes the inbox when none is left, atomically with respect to
     /// <see cref="AddAsync"/> (an add either lands before the close and is answered, or is refused). Idempotent: the

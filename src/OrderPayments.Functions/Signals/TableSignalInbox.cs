@@ -126,19 +126,7 @@ internal sealed class TableSignalInbox : ISignalInbox
         {
             // Only a close needs the open row, read before the pending signals: its ETag is the close's condition.
             var open = request.Close ? await GetAsync(request.OrderId, OpenRowKey, cancellationToken) : null;
-            var pending = new List<InboxSignal>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {request.OrderId} and Applied eq false");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-            {
-                pending.Add(new InboxSignal(
-                    row.Timestamp?.UtcTicks ?? 0,
-                    row.GetString(Fields.DedupeKey),
-                    JsonSerializer.Deserialize<WorkflowInput>(row.GetString(Fields.Signal), OrderPaymentsJson.Options)
-                        ?? throw new JsonException($"Inbox row {row.RowKey} of order {request.OrderId} holds no signal.")));
-            }
-
-            // In the order the table took them; signals taken in the same instant by their keys, so every drain agrees.
-            pending.Sort((a, b) => a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence) : string.CompareOrdinal(RowKey(a.DedupeKey), RowKey(b.DedupeKey)));
+            var pending = await PendingAsync(request.OrderId, cancellationToken);
             if (!request.Close || pending.Count > 0)
             {
                 return new DrainResult([.. pending.Take(DrainResult.MaxSignals)], More: pending.Count > DrainResult.MaxSignals);
@@ -162,6 +150,26 @@ internal sealed class TableSignalInbox : ISignalInbox
         }
 
         throw new InvalidOperationException($"The signal inbox of order {request.OrderId} stayed contended for {MaxAttempts} attempts.");
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InboxSignal>> PendingAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await _created.Value;
+        var pending = new List<InboxSignal>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {orderId} and Applied eq false");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            pending.Add(new InboxSignal(
+                row.Timestamp?.UtcTicks ?? 0,
+                row.GetString(Fields.DedupeKey),
+                JsonSerializer.Deserialize<WorkflowInput>(row.GetString(Fields.Signal), OrderPaymentsJson.Options)
+                    ?? throw new JsonException($"Inbox row {row.RowKey} of order {orderId} holds no signal.")));
+        }
+
+        // In the order the table took them; signals taken in the same instant by their keys, so every reader agrees.
+        pending.Sort((a, b) => a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence) : string.CompareOrdinal(RowKey(a.DedupeKey), RowKey(b.DedupeKey)));
+        return pending;
     }
 
     /// <summary>A row key for any dedupe key (row keys refuse some characters): a hash of it, the key kept in the row.</summary>

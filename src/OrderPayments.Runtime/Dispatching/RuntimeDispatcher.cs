@@ -243,7 +243,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
         var steps = 0;
         foreach (var signal in session.PendingSignals(id))
         {
-            var step = _workflow.Decide(state, signal.Input, now);
+            // Through Apply: a signal recorded as accepted and refused now keeps its refusal visible on the order.
+            var step = _workflow.Apply(state, signal.Input, now);
             session.MarkApplied(signal.Seq, step, now);
             Record(session, id, now, signal.InputJson, step, state.Request.Provider);
             _metrics.SignalsApplied.Add(1);

@@ -176,10 +176,20 @@ internal sealed class StoreSession : IDisposable
 
     // ---- Inbox ----
 
-    public bool SignalExists(string id, string dedupeKey)
+    /// <summary>
+    /// The signal recorded with <paramref name="dedupeKey"/>: null when there is none; otherwise what applying it came
+    /// to (a null outcome while it waits) and why it was refused, when it was.
+    /// </summary>
+    public (InputOutcome? Outcome, InputRejection? Rejection)? RecordedSignal(string id, string dedupeKey)
     {
-        using var reader = Query("SELECT 1 FROM inbox WHERE instance_id = $id AND dedupe_key = $key", ("$id", id), ("$key", dedupeKey));
-        return reader.Read();
+        using var reader = Query("SELECT outcome, rejection FROM inbox WHERE instance_id = $id AND dedupe_key = $key", ("$id", id), ("$key", dedupeKey));
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        InputOutcome? outcome = reader.IsDBNull(0) ? null : Enum.Parse<InputOutcome>(reader.GetString(0));
+        return (outcome, reader.IsDBNull(1) ? null : Deserialize<InputRejection>(reader.GetString(1)));
     }
 
     /// <summary>Records a signal once per (order, dedupe key); false when it was recorded before.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using OrderPayments.Api.Tests;
 
@@ -202,6 +203,71 @@ public abstract class EngineScenarios
     /// The order's outcome in one line: status, amounts (authorized, captured, cancelled, refunded), shipments and
     /// refunds with their outcomes, and how often the provider applied each of the order's mutations (by key).
     /// </summary>
+    [Fact]
+    public async Task Issue15_CancelRacingAShipment_EveryAcceptedShipmentEndsVisibleAndItsRetryGetsTheSameAnswer()
+    {
+        await using var api = await StartAsync();
+        var ids = Enumerable.Range(1, 8).Select(i => $"race-{i}").ToList();
+        foreach (var id in ids)
+        {
+            await api.CustomerAsync((string)(await api.StartPaymentAsync(id, 1000))["reference"]!, "approve");
+        }
+
+        foreach (var id in ids)
+        {
+            await api.WaitForStatusAsync(id, "Authorized");
+        }
+
+        var answers = await Task.WhenAll(ids.Select(async id =>
+        {
+            var cancel = api.PostAsync($"api/orders/{id}/cancellation", new JsonObject());
+            var ship = api.FulfillAsync(id, "ship-1");
+            return (Id: id, Cancel: await cancel, Ship: await ship);
+        }));
+
+        foreach (var (id, cancel, ship) in answers)
+        {
+            // The first recorded wins. Shipment first: captured, and the cancel releases what is left (nothing). Cancel
+            // first: the shipment is refused at once. A shipment answered 202 is never without an outcome on the order.
+            var order = await api.WaitForOrderAsync(
+                id,
+                o => (string?)o["status"] is "Captured" or "Cancelled" && o["shipments"]!.AsArray().All(s => (string?)s!["outcome"] != "Pending"),
+                "settled");
+            var shipments = order["shipments"]!.AsArray();
+
+            // A retry while the outcome is being recorded is answered "accepted" again; then with the outcome.
+            HttpResponseMessage retry = null!;
+            await Eventually.Holds(async () => (retry = await api.FulfillAsync(id, "ship-1")).StatusCode != HttpStatusCode.Accepted, $"{id}: a retry answered with the outcome");
+            if (ship.StatusCode == HttpStatusCode.Accepted)
+            {
+                var shipment = shipments.ShouldHaveSingleItem()!;
+                if ((string?)shipment["outcome"] == "Succeeded")
+                {
+                    ((long?)order["amounts"]!["captured"]).ShouldBe(1000);
+                    retry.StatusCode.ShouldBe(HttpStatusCode.OK);
+                    var receipt = (await retry.Content.ReadFromJsonAsync<JsonObject>())!;
+                    ((string?)receipt["result"], (bool?)receipt["repeated"]).ShouldBe(("applied", true));
+                }
+                else
+                {
+                    // Refused when applied: listed with its reason, nothing captured, and the retry is the same refusal.
+                    ((string?)shipment["outcome"]).ShouldBe("Rejected");
+                    ((long?)order["amounts"]!["captured"]).ShouldBe(0);
+                    retry.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+                    ((string?)(await ApiHost.ProblemAsync(retry))["type"]).ShouldBe($"urn:orderpayments:problem:{shipment["rejection"]!["reason"]}");
+                }
+            }
+            else
+            {
+                ship.StatusCode.ShouldBe(HttpStatusCode.Conflict, $"{id}: {await ship.Content.ReadAsStringAsync()}");
+                cancel.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+                shipments.ShouldBeEmpty();
+                ((string?)order["status"]).ShouldBe("Cancelled");
+                retry.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            }
+        }
+    }
+
     private static async Task<string> OutcomeAsync(ApiHost api, string orderId)
     {
         var order = await api.GetOrderAsync(orderId);
