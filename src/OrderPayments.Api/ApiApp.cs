@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrderPayments.Application.Http;
@@ -36,13 +34,7 @@ public static partial class ApiApp
         var configuration = builder.Configuration;
         var settings = configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
 
-        var apiKey = settings.ApiKey;
-        if (string.IsNullOrWhiteSpace(apiKey))
-        {
-            apiKey = builder.Environment.IsDevelopment()
-                ? DevelopmentApiKey
-                : throw new InvalidOperationException($"Set {ApiOptions.SectionName}:ApiKey (environment variable {ApiOptions.SectionName}__ApiKey): outside Development the API does not start without an API key.");
-        }
+        var keys = ApiKeys.From(settings, builder.Environment.IsDevelopment());
 
         var listening = ListeningAddress.Resolve(configuration, out var resolvedUrls);
         if (resolvedUrls is not null)
@@ -91,8 +83,11 @@ public static partial class ApiApp
         builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
         builder.Services.AddProblemDetails();
         // The document describes this API only; the embedded simulator mimics the providers' own (documented by them).
-        builder.Services.AddOpenApi(options => options.ShouldInclude = description =>
-            description.RelativePath?.StartsWith("simulator/", StringComparison.Ordinal) != true);
+        builder.Services.AddOpenApi(options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("simulator/", StringComparison.Ordinal) != true;
+            ApiSecurity.Describe(options);
+        });
         builder.Services.AddOrderPaymentsRuntime(configuration);
         builder.Services.AddVipps(configuration);
         if (payEx)
@@ -119,7 +114,7 @@ public static partial class ApiApp
             SimulatorApp.MapPaymentSimulator(app);
         }
 
-        MapRoutes(app, apiKey);
+        MapRoutes(app, keys);
         if (embedded)
         {
             app.Lifetime.ApplicationStarted.Register(() => LogSimulatorInUse(app.Logger, new Uri(self, SimulatorPath.TrimStart('/')), configuration["Simulator:ControlApi"] ?? "false"));
@@ -130,7 +125,9 @@ public static partial class ApiApp
             self,
             embedded ? new Uri(self, SimulatorPath.TrimStart('/')).ToString() : configuration["Vipps:BaseUrl"]!,
             databasePath,
-            builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(settings.ApiKey) ? $"{ApiKeyHeader}: {DevelopmentApiKey} (development default)" : $"{ApiKeyHeader} as configured"));
+            keys.UsesDevelopmentKeys
+                ? $"{ApiKeyHeader} (development defaults where none is set: operator {DevelopmentApiKey}, storefront {ApiKeys.DevelopmentKeys[ApiRole.Storefront]}, fulfillment {ApiKeys.DevelopmentKeys[ApiRole.Fulfillment]})"
+                : $"{ApiKeyHeader} as configured per role"));
         return app;
     }
 
@@ -167,35 +164,34 @@ public static partial class ApiApp
                 "does not run on the payment simulator unless Simulator:Embedded is true.");
     }
 
-    private static void MapRoutes(WebApplication app, string apiKey)
+    private static void MapRoutes(WebApplication app, ApiKeys keys)
     {
-        var expectedKey = Encoding.UTF8.GetBytes(apiKey);
-        var orders = app.MapGroup("/api/orders")
-            .AddEndpointFilter(async (context, next) =>
-            {
-                var given = context.HttpContext.Request.Headers[ApiKeyHeader].ToString();
-                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expectedKey)
-                    ? await next(context)
-                    : Write(ApiResponse.Problem(ApiProblem.Unauthorized($"Send the API key in the {ApiKeyHeader} header.")));
-            })
-            .WithTags("Orders");
+        var orders = app.MapGroup("/api/orders").WithTags("Orders");
+        const ApiRole storefront = ApiRole.Storefront, fulfillment = ApiRole.Fulfillment, operatorRole = ApiRole.Operator;
 
         orders.MapPut("/{orderId}/payment", (string orderId, HttpRequest request, OrderPaymentRequests api) =>
-                WithBodyAsync(request, (body, ct) => api.StartAsync(orderId, body, ct)))
+                WithBodyAsync(request, (body, ct) => api.StartAsync(orderId, body, ApiSecurity.Caller(request), ct)))
             .Accepts<StartPaymentBody>("application/json")
             .Produces<OrderPaymentDocument>(201).Produces<OrderPaymentDocument>(200).Produces<OrderPaymentDocument>(202)
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409)
-            .WithSummary("Start the order's payment (idempotent for the same body).");
+            .ProducesProblem(400).ProducesProblem(409)
+            .WithSummary("Start the order's payment (idempotent for the same body).")
+            .RequireRoles(keys, storefront, operatorRole);
         orders.MapGet("/{orderId}/payment", async (string orderId, OrderPaymentRequests api, CancellationToken ct) => Write(await api.GetAsync(orderId, ct)))
             .Produces<OrderPaymentDocument>().ProducesProblem(404)
-            .WithSummary("The order's payment: status, amounts, deadlines and history.");
+            .WithSummary("The order's payment: status, amounts, deadlines and history.")
+            .RequireRoles(keys, storefront, fulfillment, operatorRole);
         orders.MapGet("", async (string? status, string? after, string? limit, OrderPaymentRequests api, CancellationToken ct) => Write(await api.ListAsync(status, after, limit, ct)))
             .Produces<OrderPage>().ProducesProblem(400)
-            .WithSummary("Orders by id, optionally of one status; page with 'after'.");
-        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, ct) => api.FulfillAsync(id, body, ct));
-        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, ct) => api.CancelAsync(id, body, ct));
-        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund part or all of what was captured.", (api, id, body, ct) => api.RefundAsync(id, body, ct));
-        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, ct) => api.NewAttemptAsync(id, body, ct));
+            .WithSummary("Orders by id, optionally of one status; page with 'after'.")
+            .RequireRoles(keys, operatorRole);
+        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, by, ct) => api.FulfillAsync(id, body, by, ct))
+            .RequireRoles(keys, fulfillment, operatorRole);
+        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, by, ct) => api.CancelAsync(id, body, by, ct))
+            .RequireRoles(keys, storefront, fulfillment, operatorRole);
+        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund part or all of what was captured.", (api, id, body, by, ct) => api.RefundAsync(id, body, by, ct))
+            .RequireRoles(keys, storefront, operatorRole);
+        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, by, ct) => api.NewAttemptAsync(id, body, by, ct))
+            .RequireRoles(keys, storefront, operatorRole);
 
         // Authenticated by its signature only (no API key).
         MapNotifications(app, "/api/webhooks/vipps", Domain.PaymentProvider.Vipps, 401, "Vipps ePayment webhook (HMAC-signed).");
@@ -209,13 +205,13 @@ public static partial class ApiApp
             .ExcludeFromDescription();
     }
 
-    private static void MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
+    private static RouteHandlerBuilder MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, string?, CancellationToken, Task<ApiResponse>> handle)
         where TBody : notnull =>
         orders.MapPost(pattern, (string orderId, HttpRequest request, OrderPaymentRequests api) =>
-                WithBodyAsync(request, (body, ct) => handle(api, orderId, body, ct)))
+                WithBodyAsync(request, (body, ct) => handle(api, orderId, body, ApiSecurity.Caller(request), ct)))
             .Accepts<TBody>("application/json")
             .Produces<SignalReceipt>(202).Produces<SignalReceipt>(200)
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
             .WithSummary(summary);
 
     private static NotificationDelivery Delivery(HttpRequest request, ReadOnlyMemory<byte> body) =>
@@ -281,19 +277,22 @@ public static partial class ApiApp
     private static partial void LogUnhandled(ILogger logger, PathString path, Exception? exception);
 
     /// <summary>Writes an <see cref="ApiResponse"/>: status, <c>Location</c>, and the body as JSON or problem+json.</summary>
+    internal static Task WriteAsync(HttpContext httpContext, ApiResponse response)
+    {
+        httpContext.Response.StatusCode = response.StatusCode;
+        if (response.Location is { } location)
+        {
+            httpContext.Response.Headers.Location = location;
+        }
+
+        return response.Body is null
+            ? Task.CompletedTask
+            : httpContext.Response.WriteAsJsonAsync(response.Body, response.Body.GetType(), ApiJson.Options, response.ContentType, httpContext.RequestAborted);
+    }
+
+    /// <summary>An <see cref="ApiResponse"/> as a minimal-API result.</summary>
     private sealed class ApiResult(ApiResponse response) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = response.StatusCode;
-            if (response.Location is { } location)
-            {
-                httpContext.Response.Headers.Location = location;
-            }
-
-            return response.Body is null
-                ? Task.CompletedTask
-                : httpContext.Response.WriteAsJsonAsync(response.Body, response.Body.GetType(), ApiJson.Options, response.ContentType, httpContext.RequestAborted);
-        }
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, response);
     }
 }

@@ -30,8 +30,11 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
         _inbox = inbox;
     }
 
+    /// <summary>Starts the order's payment with no caller named.</summary>
+    public Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken) => StartAsync(request, null, cancellationToken);
+
     /// <inheritdoc />
-    public async Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken)
+    public async Task<StartOutcome> StartAsync(PaymentRequest request, string? by, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -46,14 +49,14 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
         }
 
         var now = _time.GetUtcNow();
-        var first = _workflow.Start(request, now);
+        var first = _workflow.Start(request, now, by);
         // Before the orchestration exists (and so before any signal can be sent to it), never after its close.
         await _inbox.OpenAsync(id, cancellationToken);
         try
         {
             await _client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestrationNames.Orchestrator,
-                new OrchestratorInput(request, null).ToJson(),
+                new OrchestratorInput(request, null, By: by).ToJson(),
                 new StartOrchestrationOptions(id),
                 cancellationToken);
         }

@@ -64,7 +64,7 @@ public sealed partial class NotificationFunctions
     {
         var (orderId, body) = ReadShipment(message);
         var requests = _orders.Requests(client, TimeSpan.Zero);
-        var response = await requests.FulfillAsync(orderId, body, context.CancellationToken);
+        var response = await requests.FulfillAsync(orderId, body, $"queue:{OrchestrationNames.FulfillmentsQueue}", context.CancellationToken);
         var reason = response.Body is ApiProblem problem ? problem.Detail : response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (response.StatusCode == 404)
         {

@@ -15,7 +15,8 @@ namespace OrderPayments.Functions;
 /// <param name="State">The state (later generations).</param>
 /// <param name="Version">Steps taken in earlier generations.</param>
 /// <param name="Applied">Outcomes of applied signals not yet recorded in the inbox (the next drain records them).</param>
-internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentState? State, long Version = 0, IReadOnlyList<AppliedSignal>? Applied = null)
+/// <param name="By">Who asked for the start (first generation only), named in the history.</param>
+internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentState? State, long Version = 0, IReadOnlyList<AppliedSignal>? Applied = null, string? By = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, OrderPaymentsJson.Options);
 

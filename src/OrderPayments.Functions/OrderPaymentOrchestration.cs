@@ -75,7 +75,7 @@ public static class OrderPaymentOrchestration
             }
             else
             {
-                var start = workflow.Start(input.Request ?? throw new InvalidOperationException("The first generation needs the request."), _now);
+                var start = workflow.Start(input.Request ?? throw new InvalidOperationException("The first generation needs the request."), _now, input.By);
                 _state = start.State;
                 _pending.AddRange(start.Actions);
                 _version++;

@@ -35,8 +35,11 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         _writes = new GroupCommit(store, maxBatch, _work.Set);
     }
 
+    /// <summary>Starts the order's payment with no caller named.</summary>
+    public Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken) => StartAsync(request, null, cancellationToken);
+
     /// <inheritdoc />
-    public Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken)
+    public Task<StartOutcome> StartAsync(PaymentRequest request, string? by, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -58,7 +61,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
             }
 
             var now = _time.GetUtcNow();
-            var step = _workflow.Start(request, now);
+            var step = _workflow.Start(request, now, by);
             session.InsertInstance(step.State, now);
             session.InsertActions(request.OrderId.Value, request.Provider, step.Actions, now);
             session.AppendHistory(request.OrderId.Value, now, StoreSession.Json(request), step);

@@ -24,7 +24,7 @@ public sealed class DurableClientTests
         client.Setup(c => c.GetInstanceAsync("order-1", true, It.IsAny<CancellationToken>()))
             .ReturnsAsync(Instance("order-1", new OrchestratorInput(other, null).ToJson()));
 
-        var response = await Requests(client.Object).StartAsync("order-1", StartBody, CancellationToken.None);
+        var response = await Requests(client.Object).StartAsync("order-1", StartBody, "storefront/1", CancellationToken.None);
 
         response.StatusCode.ShouldBe(409);
         client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -40,13 +40,13 @@ public sealed class DurableClientTests
 
         var inbox = new Mock<ISignalInbox>();
 
-        var response = await Requests(client.Object, inbox.Object).StartAsync("order-1", StartBody, CancellationToken.None);
+        var response = await Requests(client.Object, inbox.Object).StartAsync("order-1", StartBody, "storefront/1", CancellationToken.None);
 
         response.StatusCode.ShouldBe(202);
         inbox.Verify(i => i.OpenAsync("order-1", It.IsAny<CancellationToken>()), Times.Once, "the inbox is open before the orchestration exists");
         client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
             It.Is<TaskName>(n => n.Name == OrchestrationNames.Orchestrator),
-            It.IsAny<object?>(),
+            It.Is<object?>(input => OrchestratorInput.FromJson((string)input!).By == "storefront/1"),
             It.Is<StartOrchestrationOptions?>(o => o!.InstanceId == "order-1"),
             It.IsAny<CancellationToken>()));
     }

@@ -33,6 +33,9 @@ public sealed record ApiProblem(
     /// <summary>The API key is missing or wrong (401).</summary>
     public static ApiProblem Unauthorized(string detail) => new(Urn("unauthorized"), "Not authenticated.", 401, detail);
 
+    /// <summary>403: the caller is authenticated, but its role may not do this.</summary>
+    public static ApiProblem Forbidden(string detail) => new(Urn("forbidden"), "Not allowed for this API key.", 403, detail);
+
     /// <summary>A webhook or callback is not authentic (401).</summary>
     public static ApiProblem NotAuthentic(string detail) => new(Urn("notification-not-authentic"), "The notification is not authentic.", 401, detail);
 

@@ -55,7 +55,7 @@ public sealed class OrderPaymentRequests
     /// redirect URL when the provider answered within the wait (200 when the same request was started before);
     /// 202 when it has not answered yet; 409 when the order has a payment for a different request.
     /// </summary>
-    public async Task<ApiResponse> StartAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<ApiResponse> StartAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken)
     {
         var (json, malformed) = JsonBody.Parse(body);
         if (json is null)
@@ -82,7 +82,7 @@ public sealed class OrderPaymentRequests
         }
 
         var request = new PaymentRequest(id!.Value, amount!.Value, description!, userFlow!.Value, returnUrl, phoneNumber, provider!.Value);
-        var outcome = await _client.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var outcome = await _client.StartAsync(request, by, cancellationToken).ConfigureAwait(false);
         switch (outcome.Result)
         {
             case StartResult.Invalid:
@@ -161,8 +161,8 @@ public sealed class OrderPaymentRequests
     }
 
     /// <summary><c>POST /api/orders/{orderId}/fulfillments</c> <c>{ shipmentId, amount? }</c>: capture for a shipment (the rest of the reservation when no amount).</summary>
-    public Task<ApiResponse> FulfillAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        SignalAsync(orderId, body, emptyIsObject: false, json =>
+    public Task<ApiResponse> FulfillAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, by, emptyIsObject: false, json =>
         {
             var shipmentId = json.String("shipmentId", required: true, 100);
             var amount = json.Amount("amount", required: false);
@@ -172,16 +172,16 @@ public sealed class OrderPaymentRequests
         }, cancellationToken);
 
     /// <summary><c>POST /api/orders/{orderId}/cancellation</c> <c>{ reason? }</c>: cancel what is not captured.</summary>
-    public Task<ApiResponse> CancelAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        SignalAsync(orderId, body, emptyIsObject: true, json =>
+    public Task<ApiResponse> CancelAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, by, emptyIsObject: true, json =>
         {
             var reason = json.String("reason", required: false, 200);
             return (new CancelRequested(reason), "cancel");
         }, cancellationToken);
 
     /// <summary><c>POST /api/orders/{orderId}/refunds</c> <c>{ refundId, amount }</c>: pay back part or all of what was captured.</summary>
-    public Task<ApiResponse> RefundAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        SignalAsync(orderId, body, emptyIsObject: false, json =>
+    public Task<ApiResponse> RefundAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, by, emptyIsObject: false, json =>
         {
             var refundId = json.String("refundId", required: true, 100);
             var amount = json.Amount("amount", required: true);
@@ -189,8 +189,8 @@ public sealed class OrderPaymentRequests
         }, cancellationToken);
 
     /// <summary><c>POST /api/orders/{orderId}/attempts</c> <c>{ attemptId }</c>: a new payment attempt after an unpaid end.</summary>
-    public Task<ApiResponse> NewAttemptAsync(string orderId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        SignalAsync(orderId, body, emptyIsObject: false, json =>
+    public Task<ApiResponse> NewAttemptAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
+        SignalAsync(orderId, body, by, emptyIsObject: false, json =>
         {
             var attemptId = json.String("attemptId", required: true, 100);
             return attemptId is null ? null : (new NewAttemptRequested(attemptId), $"attempt:{attemptId}");
@@ -231,6 +231,7 @@ public sealed class OrderPaymentRequests
     private async Task<ApiResponse> SignalAsync(
         string orderId,
         ReadOnlyMemory<byte> body,
+        string? by,
         bool emptyIsObject,
         Func<JsonBody, (WorkflowInput Signal, string DedupeKey)?> read,
         CancellationToken cancellationToken)
@@ -249,7 +250,7 @@ public sealed class OrderPaymentRequests
             return ApiResponse.Problem(ApiProblem.Invalid(json.Errors));
         }
 
-        var outcome = await _client.RaiseAsync(id.Value, signal.Value.Signal, signal.Value.DedupeKey, cancellationToken).ConfigureAwait(false);
+        var outcome = await _client.RaiseAsync(id.Value, signal.Value.Signal with { By = by }, signal.Value.DedupeKey, cancellationToken).ConfigureAwait(false);
         var location = StatusPath(id.Value);
         return outcome.Result switch
         {

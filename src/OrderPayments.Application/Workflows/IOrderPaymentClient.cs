@@ -13,7 +13,13 @@ public interface IOrderPaymentClient
     /// Starts the order's payment. Idempotent: the same request for the same order returns the existing order;
     /// a different request for an order that exists is a conflict. Invalid requests are refused with reasons.
     /// </summary>
-    Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken);
+    /// <param name="request">The storefront's request.</param>
+    /// <param name="by">Who asked for it (named in the order's history), when known.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<StartOutcome> StartAsync(PaymentRequest request, string? by, CancellationToken cancellationToken);
+
+    /// <summary>Starts the order's payment with no caller named (see the other overload).</summary>
+    Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken) => StartAsync(request, null, cancellationToken);
 
     /// <summary>
     /// Records a signal for the order, once per <paramref name="dedupeKey"/> (a webhook's event identity, a shipment id,

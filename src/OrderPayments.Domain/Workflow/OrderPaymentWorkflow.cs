@@ -31,8 +31,9 @@ public sealed partial class OrderPaymentWorkflow
     /// <summary>Starts an order's payment: the first attempt, with its create action.</summary>
     /// <param name="request">The storefront's request; check it first with <see cref="PaymentRequest.Validate"/>.</param>
     /// <param name="now">The interpreter's current time.</param>
+    /// <param name="by">Who asked for it (named in the history), when known.</param>
     /// <exception cref="ArgumentException">The request is invalid; the message lists every reason.</exception>
-    public WorkflowStep Start(PaymentRequest request, DateTimeOffset now)
+    public WorkflowStep Start(PaymentRequest request, DateTimeOffset now, string? by = null)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -51,7 +52,7 @@ public sealed partial class OrderPaymentWorkflow
             PollInterval = _options.FirstPollDelay,
         };
         var context = new StepContext(state, now);
-        context.Record(HistoryEntryKind.Input, $"Payment of {request.Amount} requested ({request.Provider}, {request.UserFlow})");
+        context.Record(HistoryEntryKind.Input, $"Payment of {request.Amount} requested ({request.Provider}, {request.UserFlow}){ByCaller(by)}");
         IssueCreate(context);
         return new WorkflowStep(Finish(context), context.Actions, InputOutcome.Applied);
     }
@@ -190,7 +191,11 @@ public sealed partial class OrderPaymentWorkflow
     private static bool IsUnchanged(OrderPaymentState before, OrderPaymentState after) =>
         after with { History = before.History, HistoryDropped = before.HistoryDropped } == before;
 
-    private static string Describe(WorkflowInput input) => input switch
+    private static string ByCaller(string? by) => by is null ? "" : $" by {by}";
+
+    private static string Describe(WorkflowInput input) => DescribeInput(input) + ByCaller(input.By);
+
+    private static string DescribeInput(WorkflowInput input) => input switch
     {
         ProviderObserved o => $"Observed {o.Observation}",
         ProviderNotified n => $"Notified about {n.Reference}{(n.EventName is null ? "" : " (" + n.EventName + ")")}",

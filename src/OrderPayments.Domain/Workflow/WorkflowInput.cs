@@ -17,4 +17,8 @@ namespace OrderPayments.Domain.Workflow;
 [JsonDerivedType(typeof(RefundRequested), "refund")]
 [JsonDerivedType(typeof(NewAttemptRequested), "newAttempt")]
 [JsonDerivedType(typeof(WokenUp), "wokenUp")]
-public abstract record WorkflowInput;
+public abstract record WorkflowInput
+{
+    /// <summary>Who sent it, when a caller did (e.g. <c>fulfillment/1</c>: the API key's role and which of its keys); named in the history.</summary>
+    public string? By { get; init; }
+}

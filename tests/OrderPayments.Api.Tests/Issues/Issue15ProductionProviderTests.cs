@@ -28,7 +28,7 @@ public sealed class Issue15ProductionProviderTests
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/") };
         using var start = new HttpRequestMessage(HttpMethod.Put, "api/orders/prod-1/payment") { Content = ApiHost.Json(ApiHost.StartBody()) };
-        start.Headers.Add(ApiApp.ApiKeyHeader, "production-key");
+        start.Headers.Add(ApiApp.ApiKeyHeader, "production-operator-key-0123");
         using var started = await http.SendAsync(start);
         started.StatusCode.ShouldBe(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
 
@@ -36,7 +36,7 @@ public sealed class Issue15ProductionProviderTests
 
         approve.StatusCode.ShouldBe(HttpStatusCode.NotFound, "nobody may play the customer outside Development unless the control API is asked for by name");
         using var status = new HttpRequestMessage(HttpMethod.Get, "api/orders/prod-1/payment");
-        status.Headers.Add(ApiApp.ApiKeyHeader, "production-key");
+        status.Headers.Add(ApiApp.ApiKeyHeader, "production-operator-key-0123");
         using var order = await http.SendAsync(status);
         (await order.Content.ReadAsStringAsync()).ShouldContain("\"status\":\"AwaitingCustomer\"");
         await app.StopAsync();
@@ -62,7 +62,7 @@ public sealed class Issue15ProductionProviderTests
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
             {
-                ["OrderPayments:ApiKey"] = "production-key",
+                ["OrderPayments:ApiKey"] = "production-operator-key-0123",
                 ["OrderPayments:Store:Path"] = Path.Combine(directory, "orders.db"),
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
