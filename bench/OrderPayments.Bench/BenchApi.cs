@@ -8,7 +8,7 @@ namespace OrderPayments.Bench;
 /// <summary>The API as the benchmarks run it: in this process, Production, a fresh store, the simulator beside it.</summary>
 internal static class BenchApi
 {
-    public const string ApiKey = "bench-key";
+    public const string ApiKey = "bench-operator-key-0123456789";
 
     /// <summary>Starts the API with its store in <paramref name="folder"/>; with <paramref name="simulator"/> pointed at it, else with the simulator embedded.</summary>
     /// <remarks>With <paramref name="engine"/>, the orders run on the Durable Task engine (Azure Storage backend) instead of the embedded runtime.</remarks>
@@ -24,7 +24,7 @@ internal static class BenchApi
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
             {
                 ["OrderPayments:Store:Path"] = Path.Combine(folder.FullName, "orders.db"),
-                ["OrderPayments:ApiKey"] = ApiKey,
+                ["OrderPayments:ApiKeys:Operator:0"] = ApiKey,
             });
             builder.Logging.SetMinimumLevel(LogLevel.Error);
             engine?.Configure(builder);
