@@ -192,6 +192,9 @@ public static partial class ApiApp
         orders.MapGet("", async (string? status, string? after, string? limit, OrderPaymentRequests api, CancellationToken ct) => Write(await api.ListAsync(status, after, limit, ct)))
             .Produces<OrderPage>().ProducesProblem(400)
             .WithSummary("Orders by id, optionally of one status; page with 'after'.");
+        orders.MapGet("/faults", async (string? after, string? limit, EmbeddedOrderPaymentClient runtime, CancellationToken ct) => Write(await ListFaultsAsync(runtime, after, limit, ct)))
+            .Produces<FaultPage>().ProducesProblem(400)
+            .WithSummary("Orders the runtime cannot step (a stored state or signal it cannot read): attempts, next retry, last error; page with 'after'.");
         MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, ct) => api.FulfillAsync(id, body, ct));
         MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, ct) => api.CancelAsync(id, body, ct));
         MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund part or all of what was captured.", (api, id, body, ct) => api.RefundAsync(id, body, ct));
@@ -207,6 +210,19 @@ public static partial class ApiApp
         app.MapOpenApi();
         app.MapGet("/", () => Results.Stream(typeof(ApiApp).Assembly.GetManifestResourceStream("OrderPayments.Api.index.html")!, "text/html; charset=utf-8"))
             .ExcludeFromDescription();
+    }
+
+    /// <summary><c>GET /api/orders/faults?after=&amp;limit=</c>: faulted orders by id, read without their (possibly unreadable) states.</summary>
+    private static async Task<ApiResponse> ListFaultsAsync(EmbeddedOrderPaymentClient runtime, string? after, string? limit, CancellationToken cancellationToken)
+    {
+        var size = 50;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > OrderPaymentRequests.MaxPageSize))
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid([new ApiFieldError("limit", $"Must be a whole number from 1 to {OrderPaymentRequests.MaxPageSize}.")]));
+        }
+
+        var page = await runtime.ListFaultsAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken).ConfigureAwait(false);
+        return new ApiResponse(200, new FaultPage(page, page.Count == size ? page[^1].OrderId : null));
     }
 
     private static void MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)

@@ -44,4 +44,15 @@ public sealed class RuntimeOptions
 
     /// <summary>How long one provider call may take before it is abandoned and retried (default 2 min).</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The first pause before an order whose step failed is tried again (default 1 s; doubles per failure in a row).
+    /// A step fails when the order's stored state or a recorded signal cannot be read, or the workflow throws: that
+    /// order alone is rolled back and set aside with its fault (visible on its status and in the faults listing);
+    /// the other orders of the batch commit.
+    /// </summary>
+    public TimeSpan StepRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest pause between tries of an order whose step keeps failing (default 5 min).</summary>
+    public TimeSpan StepRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -33,6 +33,7 @@ public static class RuntimeServiceCollectionExtensions
             .Validate(o => o.MaxQueryAttempts >= 1, "Runtime:MaxQueryAttempts must be at least 1.")
             .Validate(o => o.ActivityTimeout > TimeSpan.Zero, "Runtime:ActivityTimeout must be positive.")
             .Validate(o => o.ExternalWorkPollInterval >= TimeSpan.FromMilliseconds(10), "Runtime:ExternalWorkPollInterval must be at least 10 ms.")
+            .Validate(o => o.StepRetryBaseDelay > TimeSpan.Zero && o.StepRetryBaseDelay <= o.StepRetryMaxDelay, "Runtime:StepRetryBaseDelay must be positive and at most StepRetryMaxDelay.")
             .ValidateOnStart();
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection("Workflow"));
         services.AddMetrics();

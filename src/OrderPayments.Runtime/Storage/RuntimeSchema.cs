@@ -77,5 +77,16 @@ internal static class RuntimeSchema
             updated_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 3: an order whose step throws is set aside with its fault until its retry time.
+        """
+        CREATE TABLE step_faults (
+            instance_id      TEXT PRIMARY KEY,
+            attempts         INTEGER NOT NULL,
+            first_failed_at  INTEGER NOT NULL,
+            last_failed_at   INTEGER NOT NULL,
+            next_retry_at    INTEGER NOT NULL,
+            last_error       TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }
