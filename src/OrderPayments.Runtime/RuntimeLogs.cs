@@ -28,4 +28,10 @@ internal static partial class RuntimeLogs
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Order {OrderId} stepped again after {Attempts} failures; its fault is cleared")]
     public static partial void StepRecovered(ILogger logger, string orderId, int attempts);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Debug, Message = "Pruned the records of {Orders} finished orders and {Signals} applied signals")]
+    public static partial void Pruned(ILogger logger, int orders, int signals);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "Pruning failed; trying again later")]
+    public static partial void PruneFailed(ILogger logger, Exception exception);
 }

@@ -18,7 +18,7 @@ namespace OrderPayments.Runtime.Dispatching;
 /// by one thread at a time; many orders and activities proceed in parallel. An order whose step throws is rolled
 /// back alone (to its savepoint), recorded as faulted and retried with back-off; the rest of the batch commits.
 /// Only the holder of the file's lease dispatches, and every commit re-checks the lease, so two processes never
-/// both act.
+/// both act. When idle it prunes what the retention settings let go.
 /// </summary>
 internal sealed class RuntimeDispatcher : BackgroundService
 {
@@ -32,6 +32,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private readonly WorkSignal _work;
     private readonly ChangeFeed _changes;
     private readonly RuntimeMetrics _metrics;
+    private readonly RetentionPruner _pruner;
     private readonly ILogger<RuntimeDispatcher> _logger;
     private readonly string _owner;
     private readonly ConcurrentQueue<ActivityCompletion> _completions = new();
@@ -41,6 +42,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private bool _toldNotOwner;
     private long _steps;
     private long _batches;
+    private DateTimeOffset _nextPruneAt = DateTimeOffset.MinValue;
 
     public RuntimeDispatcher(
         RuntimeStore store,
@@ -51,6 +53,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         WorkSignal work,
         ChangeFeed changes,
         RuntimeMetrics metrics,
+        RetentionPruner pruner,
         ILogger<RuntimeDispatcher> logger)
     {
         _store = store;
@@ -61,6 +64,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         _work = work;
         _changes = changes;
         _metrics = metrics;
+        _pruner = pruner;
         _logger = logger;
         _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Stopwatch.GetTimestamp()}";
         _activitySlots = new SemaphoreSlim(_options.MaxConcurrentActivities, _options.MaxConcurrentActivities);
@@ -85,7 +89,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 }
 
                 StartDueActivities(now, stoppingToken);
-                if (batch.MoreWork || !_completions.IsEmpty)
+                if (batch.MoreWork || !_completions.IsEmpty || PruneWhenDue(now))
                 {
                     continue;
                 }
@@ -121,6 +125,31 @@ internal sealed class RuntimeDispatcher : BackgroundService
     {
         _activitySlots.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Prunes one batch when pruning is due; true when more may be left (the next batch follows the next cycle's steps).</summary>
+    private bool PruneWhenDue(DateTimeOffset now)
+    {
+        if (now < _nextPruneAt)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_pruner.PruneBatch(now))
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Pruning is housekeeping: a failure waits for the next interval rather than slowing every cycle.
+            RuntimeLogs.PruneFailed(_logger, e);
+        }
+
+        _nextPruneAt = now + _options.PruneInterval;
+        return false;
     }
 
     private TimeSpan IdleFor(DateTimeOffset now, DateTimeOffset? nextDue)

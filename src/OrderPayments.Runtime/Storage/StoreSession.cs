@@ -98,12 +98,15 @@ internal sealed class StoreSession : IDisposable
         InsertReference(state);
     }
 
-    /// <summary>Saves a new state if the row still has <paramref name="expectedVersion"/>.</summary>
+    /// <summary>
+    /// Saves a new state if the row still has <paramref name="expectedVersion"/>. A step makes the order's records
+    /// (history, inbox, …) current again, so a finished order that was pruned becomes prunable again later.
+    /// </summary>
     /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
     public void UpdateInstance(OrderPaymentState state, long expectedVersion, DateTimeOffset now)
     {
         var changed = Execute(
-            "UPDATE instances SET state = $state, status = $status, version = version + 1, wake_at = $wake, updated_at = $now WHERE id = $id AND version = $version",
+            "UPDATE instances SET state = $state, status = $status, version = version + 1, wake_at = $wake, updated_at = $now, pruned_at = NULL WHERE id = $id AND version = $version",
             ("$id", state.OrderId.Value), ("$state", Json(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion));
         if (changed != 1)
         {
@@ -348,6 +351,54 @@ internal sealed class StoreSession : IDisposable
                 Time(reader.GetInt64(first + 2)),
                 Time(reader.GetInt64(first + 3)),
                 reader.GetString(first + 4));
+
+    // ---- Retention ----
+
+    /// <summary>
+    /// Finished orders (Cancelled or Completed) last stepped at or before <paramref name="cutoff"/> whose records are
+    /// still there, oldest first; only settled ones: no signal waiting, no provider call open, no wake-up.
+    /// </summary>
+    public List<string> PrunableOrders(DateTimeOffset cutoff, int limit)
+    {
+        // On the partial index (its terms repeated, as SQLite requires): only finished orders not pruned yet, oldest
+        // first, never the ever-growing number pruned before. Without statistics the planner would take the status index.
+        using var reader = Query(
+            """
+            SELECT id FROM instances INDEXED BY ix_instances_prunable
+            WHERE pruned_at IS NULL AND status IN ('Cancelled', 'Completed') AND updated_at <= $cutoff AND wake_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM inbox WHERE inbox.instance_id = instances.id AND applied_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.instance_id = instances.id AND completed_at IS NULL)
+            ORDER BY updated_at LIMIT $limit
+            """,
+            ("$cutoff", Ms(cutoff)), ("$limit", limit));
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Deletes the order's inbox, history, provider calls, payment references and fault; its row (the status document) stays.</summary>
+    public void PruneOrder(string id, DateTimeOffset now)
+    {
+        Execute("DELETE FROM inbox WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM history WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM outbox WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM payment_references WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM step_faults WHERE instance_id = $id", ("$id", id));
+        Execute("UPDATE instances SET pruned_at = $now WHERE id = $id", ("$id", id), ("$now", Ms(now)));
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> applied signals received at or before <paramref name="cutoff"/>; returns how many.</summary>
+    public int PruneAppliedSignals(DateTimeOffset cutoff, int limit) =>
+        Execute(
+            """
+            DELETE FROM inbox WHERE seq IN (
+                SELECT seq FROM inbox WHERE applied_at IS NOT NULL AND received_at <= $cutoff ORDER BY received_at LIMIT $limit)
+            """,
+            ("$cutoff", Ms(cutoff)), ("$limit", limit));
 
     // ---- Host values (e.g. the registered webhook's id and secret) ----
 
