@@ -184,6 +184,10 @@ public static partial class ApiApp
             .Produces<OrderPage>().ProducesProblem(400)
             .WithSummary("Orders by id, optionally of one status; page with 'after'.")
             .RequireRoles(keys, operatorRole);
+        orders.MapGet("/faults", async (string? after, string? limit, EmbeddedOrderPaymentClient runtime, CancellationToken ct) => Write(await ListFaultsAsync(runtime, after, limit, ct)))
+            .Produces<FaultPage>().ProducesProblem(400)
+            .WithSummary("Orders the runtime cannot step (a stored state or signal it cannot read): attempts, next retry, last error; page with 'after'.")
+            .RequireRoles(keys, operatorRole);
         MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, by, ct) => api.FulfillAsync(id, body, by, ct))
             .RequireRoles(keys, fulfillment, operatorRole);
         MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, by, ct) => api.CancelAsync(id, body, by, ct))
@@ -203,6 +207,19 @@ public static partial class ApiApp
         app.MapOpenApi();
         app.MapGet("/", () => Results.Stream(typeof(ApiApp).Assembly.GetManifestResourceStream("OrderPayments.Api.index.html")!, "text/html; charset=utf-8"))
             .ExcludeFromDescription();
+    }
+
+    /// <summary><c>GET /api/orders/faults?after=&amp;limit=</c>: faulted orders by id, read without their (possibly unreadable) states.</summary>
+    private static async Task<ApiResponse> ListFaultsAsync(EmbeddedOrderPaymentClient runtime, string? after, string? limit, CancellationToken cancellationToken)
+    {
+        var size = 50;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > OrderPaymentRequests.MaxPageSize))
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid([new ApiFieldError("limit", $"Must be a whole number from 1 to {OrderPaymentRequests.MaxPageSize}.")]));
+        }
+
+        var page = await runtime.ListFaultsAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken).ConfigureAwait(false);
+        return new ApiResponse(200, new FaultPage(page, page.Count == size ? page[^1].OrderId : null));
     }
 
     private static RouteHandlerBuilder MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, string?, CancellationToken, Task<ApiResponse>> handle)

@@ -122,7 +122,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
         using var session = StoreSession.Read(_store);
         IReadOnlyList<OrderPaymentSnapshot> page = session.ListInstances(status, afterOrderId?.Value, limit)
-            .Select(entry => new OrderPaymentSnapshot(entry.Row.State, entry.Row.Version, entry.Row.UpdatedAt, entry.PendingSignals))
+            .Select(entry => new OrderPaymentSnapshot(entry.Row.State, entry.Row.Version, entry.Row.UpdatedAt, entry.PendingSignals, entry.Fault))
             .ToList();
         return Task.FromResult(page);
     }
@@ -148,6 +148,21 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         using var session = StoreSession.Read(_store);
         IReadOnlyList<PendingActivity> pending = session.PendingActivities(orderId.Value);
         return Task.FromResult(pending);
+    }
+
+    /// <summary>
+    /// Orders the dispatcher cannot step (their stored state or a recorded signal cannot be read, or the workflow
+    /// throws), by id, after <paramref name="afterOrderId"/> (exclusive), at most <paramref name="limit"/>. Each is
+    /// retried with a growing pause and leaves this list when a step succeeds. Reads no order's state, so an order
+    /// whose state is unreadable (which <see cref="GetAsync"/> and <see cref="ListAsync"/> cannot show) is listed too.
+    /// </summary>
+    public Task<IReadOnlyList<FaultedOrder>> ListFaultsAsync(string? afterOrderId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        using var session = StoreSession.Read(_store);
+        IReadOnlyList<FaultedOrder> page = session.ListFaults(afterOrderId, limit);
+        return Task.FromResult(page);
     }
 
     /// <inheritdoc />
@@ -189,5 +204,5 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     }
 
     private static OrderPaymentSnapshot Snapshot(StoreSession session, InstanceRow row) =>
-        new(row.State, row.Version, row.UpdatedAt, session.PendingSignalCount(row.State.OrderId.Value));
+        new(row.State, row.Version, row.UpdatedAt, session.PendingSignalCount(row.State.OrderId.Value), session.LoadFault(row.State.OrderId.Value));
 }

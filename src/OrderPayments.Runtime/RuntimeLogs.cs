@@ -22,4 +22,16 @@ internal static partial class RuntimeLogs
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Activity {Key} of order {OrderId} threw unexpectedly; retrying")]
     public static partial void ActivityCrashed(ILogger logger, string key, string orderId, Exception exception);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Error, Message = "Order {OrderId} could not be stepped (failure {Attempts} in a row); it alone was rolled back and is tried again at {RetryAt:O}")]
+    public static partial void StepFailed(ILogger logger, string orderId, int attempts, DateTimeOffset retryAt, Exception exception);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Order {OrderId} stepped again after {Attempts} failures; its fault is cleared")]
+    public static partial void StepRecovered(ILogger logger, string orderId, int attempts);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Debug, Message = "Pruned the records of {Orders} finished orders and {Signals} applied signals")]
+    public static partial void Pruned(ILogger logger, int orders, int signals);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "Pruning failed; trying again later")]
+    public static partial void PruneFailed(ILogger logger, Exception exception);
 }

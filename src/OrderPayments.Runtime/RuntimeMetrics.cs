@@ -23,6 +23,7 @@ public sealed class RuntimeMetrics : IDisposable
         DispatcherLag = _meter.CreateHistogram<double>("orderpayments.runtime.dispatcher_lag", "ms", "Time from a signal being recorded to the step that applied it being committed (visible)");
         BatchSize = _meter.CreateHistogram<long>("orderpayments.runtime.batch_size", description: "Steps committed per transaction");
         Cycles = _meter.CreateCounter<long>("orderpayments.runtime.dispatcher_cycles", description: "Dispatcher transactions, busy or idle (an idle dispatcher should make few)");
+        StepFaults = _meter.CreateCounter<long>("orderpayments.runtime.step_faults", description: "Order steps that threw and were rolled back (the order is retried with back-off)");
         _meter.CreateObservableGauge("orderpayments.runtime.instances", ObserveInstances, description: "Orders by status");
     }
 
@@ -42,6 +43,8 @@ public sealed class RuntimeMetrics : IDisposable
     internal Histogram<long> BatchSize { get; }
 
     internal Counter<long> Cycles { get; }
+
+    internal Counter<long> StepFaults { get; }
 
     internal void SetInstancesByStatus(IReadOnlyDictionary<PaymentStatus, long> counts) => _byStatus = counts;
 

@@ -44,4 +44,43 @@ public sealed class RuntimeOptions
 
     /// <summary>How long one provider call may take before it is abandoned and retried (default 2 min).</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The first pause before an order whose step failed is tried again (default 1 s; doubles per failure in a row).
+    /// A step fails when the order's stored state or a recorded signal cannot be read, or the workflow throws: that
+    /// order alone is rolled back and set aside with its fault (visible on its status and in the faults listing);
+    /// the other orders of the batch commit.
+    /// </summary>
+    public TimeSpan StepRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest pause between tries of an order whose step keeps failing (default 5 min).</summary>
+    public TimeSpan StepRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a finished order (Cancelled or Completed) keeps the runtime's records of it after its last step: its
+    /// inbox, step history rows, provider calls, payment references and any fault (default 30 days). Then they are
+    /// deleted; the order's row stays, so its status document (with the history its state keeps) still answers.
+    /// After that a webhook naming its payment finds no order and is ignored, and a retried signal is decided again
+    /// (a finished order absorbs or refuses every input) instead of being answered as a duplicate. An order with a
+    /// signal or a provider call still pending is never pruned. <c>00:00:00</c> keeps everything.
+    /// </summary>
+    public TimeSpan FinishedOrderRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long an applied signal is kept, for every order, so that a retry with the same dedupe key is answered as a
+    /// duplicate (default 7 days). Older applied signals are deleted; signals not applied yet never are. The trade-off:
+    /// a retry that comes later than this is recorded as new and decided again by the workflow, which is idempotent by
+    /// shipment, refund and attempt id (a repeated one changes nothing) and takes a provider notification as a hint to
+    /// read the payment, so nothing is done twice. <c>00:00:00</c> keeps every signal.
+    /// </summary>
+    public TimeSpan SignalDedupeWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often an idle dispatcher prunes what the retention settings let go (default 10 min, on the runtime's clock).</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The most finished orders, or applied signals, deleted in one transaction (default 200), so pruning holds the
+    /// file's write lock only briefly; the dispatcher steps due orders between two such transactions.
+    /// </summary>
+    public int PruneBatchSize { get; set; } = 200;
 }

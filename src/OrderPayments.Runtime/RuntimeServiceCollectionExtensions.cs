@@ -33,6 +33,11 @@ public static class RuntimeServiceCollectionExtensions
             .Validate(o => o.MaxQueryAttempts >= 1, "Runtime:MaxQueryAttempts must be at least 1.")
             .Validate(o => o.ActivityTimeout > TimeSpan.Zero, "Runtime:ActivityTimeout must be positive.")
             .Validate(o => o.ExternalWorkPollInterval >= TimeSpan.FromMilliseconds(10), "Runtime:ExternalWorkPollInterval must be at least 10 ms.")
+            .Validate(o => o.StepRetryBaseDelay > TimeSpan.Zero && o.StepRetryBaseDelay <= o.StepRetryMaxDelay, "Runtime:StepRetryBaseDelay must be positive and at most StepRetryMaxDelay.")
+            .Validate(o => o.FinishedOrderRetention >= TimeSpan.Zero, "Runtime:FinishedOrderRetention must not be negative (00:00:00 keeps everything).")
+            .Validate(o => o.SignalDedupeWindow >= TimeSpan.Zero, "Runtime:SignalDedupeWindow must not be negative (00:00:00 keeps every signal).")
+            .Validate(o => o.PruneInterval > TimeSpan.Zero, "Runtime:PruneInterval must be positive.")
+            .Validate(o => o.PruneBatchSize is >= 1 and <= 10_000, "Runtime:PruneBatchSize must be 1 to 10000.")
             .ValidateOnStart();
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection("Workflow"));
         services.AddMetrics();
@@ -52,6 +57,7 @@ public static class RuntimeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.MaxBatchSize));
         services.TryAddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<EmbeddedOrderPaymentClient>());
         services.TryAddSingleton<IHostValueStore, EmbeddedHostValueStore>();
+        services.TryAddSingleton<RetentionPruner>();
         services.TryAddSingleton<RuntimeDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.DispatcherEnabled
             ? sp.GetRequiredService<RuntimeDispatcher>()

@@ -51,7 +51,7 @@ public sealed class OperatorSurfaceTests : IAsyncLifetime
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
         paths.ShouldBe(
             [
-                "/api/orders/{orderId}/payment", "/api/orders", "/api/orders/{orderId}/fulfillments", "/api/orders/{orderId}/cancellation",
+                "/api/orders/{orderId}/payment", "/api/orders", "/api/orders/faults", "/api/orders/{orderId}/fulfillments", "/api/orders/{orderId}/cancellation",
                 "/api/orders/{orderId}/refunds", "/api/orders/{orderId}/attempts", "/api/webhooks/vipps", "/api/callbacks/payex",
             ],
             ignoreOrder: true);

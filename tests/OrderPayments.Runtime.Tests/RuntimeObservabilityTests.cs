@@ -20,54 +20,62 @@ public sealed class RuntimeObservabilityTests
     [Fact]
     public async Task Dispatcher_SteppingOrders_ReportsStepsAndActivityDurations()
     {
+        // Test classes run in parallel, each host with its own meter of the same name: listen to this host's only.
+        await using var host = new RuntimeTestHost();
+        var meter = host.Get<RuntimeMetrics>().Meter;
         var measured = new Dictionary<string, double>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == RuntimeMetrics.MeterName)
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Add(measured, instrument.Name, value));
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Add(measured, instrument.Name, 1));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(measured, Name(instrument, tags), value));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Add(measured, Name(instrument, tags), 1));
         listener.Start();
-        await using var host = await new RuntimeTestHost().StartAsync();
+        await host.StartAsync();
 
-        await host.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
+        // Each order: its start, then one step that applies the create call's result (no clock moves, so no wake-up).
+        await host.Client.StartAsync(RuntimeTestHost.Request("order-1"), CancellationToken.None);
+        await host.Client.StartAsync(RuntimeTestHost.Request("order-2"), CancellationToken.None);
         await host.WaitForStatus("order-1", PaymentStatus.AwaitingCustomer);
-        await Eventually.Holds(() => Task.FromResult(Read(measured, "orderpayments.runtime.steps") >= 1), "a step counted");
+        await host.WaitForStatus("order-2", PaymentStatus.AwaitingCustomer);
+        string[] expected =
+        [
+            "orderpayments.runtime.steps{outcome=Applied}",
+            "orderpayments.runtime.signals_applied",
+            "orderpayments.runtime.activity_duration{kind=Create,outcome=succeeded}",
+            "orderpayments.runtime.dispatcher_lag{input=ActivitySucceeded}",
+        ];
+        // Measurements are recorded just after the commit that waiters may see first.
+        await Eventually.Holds(() => expected.All(name => Read(measured, name) >= 2), "every measurement of both orders");
 
-        Read(measured, "orderpayments.runtime.signals_applied").ShouldBeGreaterThanOrEqualTo(1);
-        Read(measured, "orderpayments.runtime.activity_duration").ShouldBeGreaterThanOrEqualTo(1);
+        expected.ShouldAllBe(name => Read(measured, name) == 2);
+        Read(measured, "orderpayments.runtime.step_faults").ShouldBe(0);
     }
 
     [Fact]
     public async Task Dispatcher_WhileACallIsInFlight_WaitsInsteadOfSpinning()
     {
         var cycles = 0L;
+        var gate = new TaskCompletionSource();
+        var provider = new FakePaymentProvider { AutoAuthorize = true, CaptureGate = gate.Task };
+        // The wall clock: on a manual clock a spin's 1 ms waits would never elapse, and the spin would not show.
+        await using var host = new RuntimeTestHost(provider, systemClock: true);
+        var meter = host.Get<RuntimeMetrics>().Meter;
         using var listener = new MeterListener();
-        RuntimeMetrics? mine = null;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "orderpayments.runtime.dispatcher_cycles")
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "orderpayments.runtime.dispatcher_cycles")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-        {
-            if (ReferenceEquals(instrument.Meter, mine?.Meter))
-            {
-                Interlocked.Add(ref cycles, value);
-            }
-        });
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref cycles, value));
         listener.Start();
-        var gate = new TaskCompletionSource();
-        var provider = new FakePaymentProvider { AutoAuthorize = true, CaptureGate = gate.Task };
-        // The wall clock: on a manual clock a spin's 1 ms waits would never elapse, and the spin would not show.
-        await using var host = await new RuntimeTestHost(provider, systemClock: true).StartAsync();
-        mine = host.Get<RuntimeMetrics>();
+        await host.StartAsync();
         await host.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
         var created = await host.WaitForStatus("order-1", PaymentStatus.AwaitingCustomer);
         await host.Client.RaiseAsync(OrderId.Parse("order-1"), new ProviderNotified(created.State.Reference), "hint", CancellationToken.None);
@@ -96,6 +104,24 @@ public sealed class RuntimeObservabilityTests
         var counts = await host.Client.CountByStatusAsync(CancellationToken.None);
 
         counts.ShouldBe(new Dictionary<PaymentStatus, long> { [PaymentStatus.Creating] = 2 });
+    }
+
+    /// <summary>The instrument's name with its tags, e.g. <c>orderpayments.runtime.steps{outcome=Applied}</c>.</summary>
+    private static string Name(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.IsEmpty)
+        {
+            return instrument.Name;
+        }
+
+        var pairs = new List<string>();
+        foreach (var tag in tags)
+        {
+            pairs.Add($"{tag.Key}={tag.Value}");
+        }
+
+        pairs.Sort(StringComparer.Ordinal);
+        return $"{instrument.Name}{{{string.Join(',', pairs)}}}";
     }
 
     private static void Add(Dictionary<string, double> measured, string name, double value)

@@ -93,18 +93,23 @@ public sealed class RuntimeStoreTests
             reference = (await writer.Client.StartAsync(RuntimeTestHost.Request("old-order"), CancellationToken.None)).Snapshot!.State.Reference.Value;
         }
 
-        // Make it a version-1 file again: drop what migration 2 added.
+        // Make it a version-1 file again: drop what migrations 4, 3 and 2 added.
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             connection.Open();
             using var downgrade = connection.CreateCommand();
-            downgrade.CommandText = "DROP TABLE payment_references; DROP TABLE host_values; PRAGMA user_version = 1;";
+            downgrade.CommandText =
+                """
+                DROP INDEX ix_instances_prunable; DROP INDEX ix_inbox_applied; ALTER TABLE instances DROP COLUMN pruned_at; DROP TABLE step_faults;
+                DROP TABLE payment_references; DROP TABLE host_values; PRAGMA user_version = 1;
+                """;
             downgrade.ExecuteNonQuery();
         }
 
         await using var upgraded = new RuntimeTestHost(dispatcher: false, databasePath: path);
         (await upgraded.Client.FindByReferenceAsync(PaymentReference.Parse(reference), CancellationToken.None)).ShouldBe(OrderId.Parse("old-order"));
-        RuntimeStore.SchemaVersion.ShouldBe(2);
+        (await upgraded.Client.ListFaultsAsync(null, 10, CancellationToken.None)).ShouldBeEmpty();
+        RuntimeStore.SchemaVersion.ShouldBe(4);
     }
 
     private static string TempFile(string name) =>

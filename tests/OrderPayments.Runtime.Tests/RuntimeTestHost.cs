@@ -100,6 +100,25 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         await WaitFor(marker, s => s.State.Status != PaymentStatus.Creating, "created");
     }
 
+    /// <summary>Runs SQL on the file directly, behind the runtime's back (to corrupt or inspect what it stored).</summary>
+    public object? Sql(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>How many rows of <paramref name="table"/> belong to the order.</summary>
+    public long Rows(string table, string orderId) =>
+        (long)Sql($"SELECT COUNT(*) FROM {table} WHERE instance_id = $id", ("$id", orderId))!;
+
     public async ValueTask DisposeAsync()
     {
         if (_started)

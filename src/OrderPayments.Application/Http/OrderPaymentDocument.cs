@@ -32,6 +32,10 @@ namespace OrderPayments.Application.Http;
 /// <param name="UpdatedAt">When the last step was committed.</param>
 /// <param name="History">Inputs, decisions, status changes and problems, oldest first.</param>
 /// <param name="HistoryDropped">How many of the oldest history entries were dropped to bound it.</param>
+/// <param name="Fault">
+/// Present while the runtime cannot step the order (e.g. a recorded signal cannot be read): how often it failed,
+/// when it is tried next and the last error. The order does not move until it is fixed; other orders are not affected.
+/// </param>
 public sealed record OrderPaymentDocument(
     string OrderId,
     PaymentStatus Status,
@@ -56,7 +60,8 @@ public sealed record OrderPaymentDocument(
     DateTimeOffset StartedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry>? History,
-    int HistoryDropped)
+    int HistoryDropped,
+    OrderPaymentFault? Fault = null)
 {
     /// <summary>The document of a snapshot; <paramref name="withHistory"/> false leaves the history out (listings).</summary>
     public static OrderPaymentDocument From(OrderPaymentSnapshot snapshot, bool withHistory = true)
@@ -93,7 +98,8 @@ public sealed record OrderPaymentDocument(
             state.StartedAt,
             snapshot.UpdatedAt,
             withHistory ? state.History : null,
-            state.HistoryDropped);
+            state.HistoryDropped,
+            snapshot.Fault);
     }
 
     /// <summary>The provider's name in the contract (<c>vipps</c>, <c>payex</c>).</summary>

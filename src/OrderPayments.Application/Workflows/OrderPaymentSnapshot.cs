@@ -7,4 +7,8 @@ namespace OrderPayments.Application.Workflows;
 /// <param name="Version">Increases with every committed step.</param>
 /// <param name="UpdatedAt">When the last step was committed.</param>
 /// <param name="PendingSignals">Signals recorded but not applied yet.</param>
-public sealed record OrderPaymentSnapshot(OrderPaymentState State, long Version, DateTimeOffset UpdatedAt, int PendingSignals);
+/// <param name="Fault">
+/// The runtime's failure to step the order, while it lasts; null when the order steps normally (and always on the
+/// Durable Functions host, whose engine retries on its own).
+/// </param>
+public sealed record OrderPaymentSnapshot(OrderPaymentState State, long Version, DateTimeOffset UpdatedAt, int PendingSignals, OrderPaymentFault? Fault = null);

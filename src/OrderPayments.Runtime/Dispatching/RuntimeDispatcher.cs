@@ -13,10 +13,12 @@ namespace OrderPayments.Runtime.Dispatching;
 
 /// <summary>
 /// Runs the workflows in the file: applies recorded signals and due wake-ups through the workflow, commits many
-/// orders' steps in one transaction (state, history, new activities, all or nothing), then runs the activities
-/// outside the transaction and records each result as the order's next signal. One order is stepped by one
-/// thread at a time; many orders and activities proceed in parallel. Only the holder of the file's lease
-/// dispatches, and every commit re-checks the lease, so two processes never both act.
+/// orders' steps in one transaction (each order's step all or nothing: state, history, new activities), then runs
+/// the activities outside the transaction and records each result as the order's next signal. One order is stepped
+/// by one thread at a time; many orders and activities proceed in parallel. An order whose step throws is rolled
+/// back alone (to its savepoint), recorded as faulted and retried with back-off; the rest of the batch commits.
+/// Only the holder of the file's lease dispatches, and every commit re-checks the lease, so two processes never
+/// both act. When idle it prunes what the retention settings let go.
 /// </summary>
 internal sealed class RuntimeDispatcher : BackgroundService
 {
@@ -30,6 +32,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private readonly WorkSignal _work;
     private readonly ChangeFeed _changes;
     private readonly RuntimeMetrics _metrics;
+    private readonly RetentionPruner _pruner;
     private readonly ILogger<RuntimeDispatcher> _logger;
     private readonly string _owner;
     private readonly ConcurrentQueue<ActivityCompletion> _completions = new();
@@ -39,6 +42,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private bool _toldNotOwner;
     private long _steps;
     private long _batches;
+    private DateTimeOffset _nextPruneAt = DateTimeOffset.MinValue;
 
     public RuntimeDispatcher(
         RuntimeStore store,
@@ -49,6 +53,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         WorkSignal work,
         ChangeFeed changes,
         RuntimeMetrics metrics,
+        RetentionPruner pruner,
         ILogger<RuntimeDispatcher> logger)
     {
         _store = store;
@@ -59,6 +64,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         _work = work;
         _changes = changes;
         _metrics = metrics;
+        _pruner = pruner;
         _logger = logger;
         _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Stopwatch.GetTimestamp()}";
         _activitySlots = new SemaphoreSlim(_options.MaxConcurrentActivities, _options.MaxConcurrentActivities);
@@ -83,7 +89,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 }
 
                 StartDueActivities(now, stoppingToken);
-                if (batch.MoreWork || !_completions.IsEmpty)
+                if (batch.MoreWork || !_completions.IsEmpty || PruneWhenDue(now))
                 {
                     continue;
                 }
@@ -119,6 +125,31 @@ internal sealed class RuntimeDispatcher : BackgroundService
     {
         _activitySlots.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Prunes one batch when pruning is due; true when more may be left (the next batch follows the next cycle's steps).</summary>
+    private bool PruneWhenDue(DateTimeOffset now)
+    {
+        if (now < _nextPruneAt)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_pruner.PruneBatch(now))
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Pruning is housekeeping: a failure waits for the next interval rather than slowing every cycle.
+            RuntimeLogs.PruneFailed(_logger, e);
+        }
+
+        _nextPruneAt = now + _options.PruneInterval;
+        return false;
     }
 
     private TimeSpan IdleFor(DateTimeOffset now, DateTimeOffset? nextDue)
@@ -167,9 +198,13 @@ internal sealed class RuntimeDispatcher : BackgroundService
             }
 
             var due = session.DueInstances(now, _options.MaxBatchSize);
-            var committed = new List<OrderPaymentSnapshot>(due.Count);
-            var received = new List<(DateTimeOffset At, string Input)>();
-            var steps = due.Sum(id => Step(session, id, now, committed, received));
+            var effects = new StepEffects(due.Count);
+            foreach (var (id, failedAttempts) in due)
+            {
+                StepIsolated(session, id, failedAttempts, now, effects);
+            }
+
+            var steps = effects.Steps;
             var nextDue = session.NextDue(now);
             var counts = steps > 0 && ++_batches % 64 == 1 ? session.CountByStatus() : null;
             session.Commit();
@@ -192,16 +227,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 _metrics.BatchSize.Record(steps);
             }
 
-            foreach (var snapshot in committed)
-            {
-                _changes.Publish(snapshot);
-            }
-
-            var visibleAt = _time.GetUtcNow();
-            foreach (var (at, input) in received)
-            {
-                _metrics.DispatcherLag.Record((visibleAt - at).TotalMilliseconds, new KeyValuePair<string, object?>("input", input));
-            }
+            Report(effects);
 
             return new BatchResult(true, due.Count == _options.MaxBatchSize, nextDue);
         }
@@ -231,31 +257,73 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
     }
 
-    private int Step(StoreSession session, string id, DateTimeOffset now, List<OrderPaymentSnapshot> committed, List<(DateTimeOffset At, string Input)> received)
+    /// <summary>
+    /// Steps one order under its own savepoint. When the step throws (its state or a signal cannot be read, the
+    /// workflow throws), only this order is rolled back; its fault is recorded in the batch's transaction and it is
+    /// left out of <see cref="StoreSession.DueInstances"/> until its retry time, so it never holds the others up.
+    /// </summary>
+    private void StepIsolated(StoreSession session, string id, int failedAttempts, DateTimeOffset now, StepEffects effects)
+    {
+        var mark = effects.Mark();
+        session.Savepoint("order");
+        try
+        {
+            Step(session, id, now, effects);
+            if (failedAttempts > 0)
+            {
+                session.ClearFault(id);
+                effects.Recovered.Add((id, failedAttempts));
+            }
+
+            session.ReleaseSavepoint("order");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failure of the file itself (disk full, I/O error) ends the transaction: this rollback then throws, and
+            // the batch as a whole fails and is retried, without blaming any order.
+            session.RollbackToSavepoint("order");
+            effects.Reset(mark);
+            var attempts = failedAttempts + 1;
+            var retryAt = now + StepRetryDelay(attempts);
+            session.RecordFault(id, attempts, now, retryAt, Describe(e));
+            effects.Faults.Add((id, attempts, retryAt, e));
+        }
+    }
+
+    private TimeSpan StepRetryDelay(int attempts) =>
+        TimeSpan.FromTicks((long)Math.Min(
+            _options.StepRetryBaseDelay.Ticks * Math.Pow(2, Math.Min(attempts - 1, 30)),
+            _options.StepRetryMaxDelay.Ticks));
+
+    /// <summary>What an operator sees of a failure: the exception's type and message (never stored data), bounded.</summary>
+    private static string Describe(Exception e)
+    {
+        var text = $"{e.GetType().Name}: {e.Message}";
+        return text.Length <= 1000 ? text : text[..1000];
+    }
+
+    private void Step(StoreSession session, string id, DateTimeOffset now, StepEffects effects)
     {
         var row = session.LoadInstance(id);
         if (row is null)
         {
-            return 0;
+            return;
         }
 
         var state = row.State;
-        var steps = 0;
         foreach (var signal in session.PendingSignals(id))
         {
             // Through Apply: a signal recorded as accepted and refused now keeps its refusal visible on the order.
             var step = _workflow.Apply(state, signal.Input, now);
             session.MarkApplied(signal.Seq, step, now);
-            Record(session, id, now, signal.InputJson, step, state.Request.Provider);
-            _metrics.SignalsApplied.Add(1);
-            received.Add((signal.ReceivedAt, signal.Input.GetType().Name));
+            Record(session, id, now, signal.InputJson, step, state.Request.Provider, effects);
+            effects.Received.Add((signal.ReceivedAt, signal.Input.GetType().Name));
             if (step.Rejection is { } rejection)
             {
-                RuntimeLogs.SignalRejected(_logger, signal.Seq, id, rejection.Reason.ToString(), rejection.Message);
+                effects.Rejections.Add((signal.Seq, id, rejection));
             }
 
             state = step.State;
-            steps++;
         }
 
         if (state.WakeAt <= now)
@@ -263,8 +331,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             var step = _workflow.Decide(state, new WokenUp(), now);
             if (step.Outcome == InputOutcome.Applied)
             {
-                Record(session, id, now, WokenUpJson, step, state.Request.Provider);
-                steps++;
+                Record(session, id, now, WokenUpJson, step, state.Request.Provider, effects);
             }
 
             state = step.State;
@@ -279,17 +346,56 @@ internal sealed class RuntimeDispatcher : BackgroundService
             }
 
             // Every pending signal of the order was applied, and none can be added before this transaction commits.
-            committed.Add(new OrderPaymentSnapshot(state, row.Version + 1, now, 0));
+            effects.Committed.Add(new OrderPaymentSnapshot(state, row.Version + 1, now, 0));
         }
-
-        return steps;
     }
 
-    private void Record(StoreSession session, string id, DateTimeOffset now, string input, WorkflowStep step, PaymentProvider provider)
+    /// <summary>After the commit: metrics, logs and snapshots of what was committed (nothing of a rolled-back step).</summary>
+    private void Report(StepEffects effects)
+    {
+        foreach (var outcome in effects.Outcomes)
+        {
+            _metrics.Steps.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+        }
+
+        if (effects.Received.Count > 0)
+        {
+            _metrics.SignalsApplied.Add(effects.Received.Count);
+        }
+
+        foreach (var (seq, id, rejection) in effects.Rejections)
+        {
+            RuntimeLogs.SignalRejected(_logger, seq, id, rejection.Reason.ToString(), rejection.Message);
+        }
+
+        foreach (var (id, attempts, retryAt, exception) in effects.Faults)
+        {
+            _metrics.StepFaults.Add(1);
+            RuntimeLogs.StepFailed(_logger, id, attempts, retryAt, exception);
+        }
+
+        foreach (var (id, attempts) in effects.Recovered)
+        {
+            RuntimeLogs.StepRecovered(_logger, id, attempts);
+        }
+
+        foreach (var snapshot in effects.Committed)
+        {
+            _changes.Publish(snapshot);
+        }
+
+        var visibleAt = _time.GetUtcNow();
+        foreach (var (at, input) in effects.Received)
+        {
+            _metrics.DispatcherLag.Record((visibleAt - at).TotalMilliseconds, new KeyValuePair<string, object?>("input", input));
+        }
+    }
+
+    private static void Record(StoreSession session, string id, DateTimeOffset now, string input, WorkflowStep step, PaymentProvider provider, StepEffects effects)
     {
         session.AppendHistory(id, now, input, step);
         session.InsertActions(id, provider, step.Actions, now);
-        _metrics.Steps.Add(1, new KeyValuePair<string, object?>("outcome", step.Outcome.ToString()));
+        effects.Outcomes.Add(step.Outcome);
     }
 
     private void StartDueActivities(DateTimeOffset now, CancellationToken stoppingToken)
@@ -385,4 +491,35 @@ internal sealed class RuntimeDispatcher : BackgroundService
     }
 
     private sealed record BatchResult(bool Owner, bool MoreWork, DateTimeOffset? NextDue);
+
+    /// <summary>What a batch's steps did, reported only once it commits; a failed order's share is cut off again.</summary>
+    private sealed class StepEffects(int orders)
+    {
+        public List<OrderPaymentSnapshot> Committed { get; } = new(orders);
+
+        public List<(DateTimeOffset At, string Input)> Received { get; } = [];
+
+        public List<InputOutcome> Outcomes { get; } = [];
+
+        public List<(long Seq, string Id, InputRejection Rejection)> Rejections { get; } = [];
+
+        public List<(string Id, int Attempts, DateTimeOffset RetryAt, Exception Error)> Faults { get; } = [];
+
+        public List<(string Id, int Attempts)> Recovered { get; } = [];
+
+        /// <summary>Workflow steps committed (applied signals and wake-ups).</summary>
+        public int Steps => Outcomes.Count;
+
+        public (int Committed, int Received, int Outcomes, int Rejections, int Recovered) Mark() =>
+            (Committed.Count, Received.Count, Outcomes.Count, Rejections.Count, Recovered.Count);
+
+        public void Reset((int Committed, int Received, int Outcomes, int Rejections, int Recovered) mark)
+        {
+            Committed.RemoveRange(mark.Committed, Committed.Count - mark.Committed);
+            Received.RemoveRange(mark.Received, Received.Count - mark.Received);
+            Outcomes.RemoveRange(mark.Outcomes, Outcomes.Count - mark.Outcomes);
+            Rejections.RemoveRange(mark.Rejections, Rejections.Count - mark.Rejections);
+            Recovered.RemoveRange(mark.Recovered, Recovered.Count - mark.Recovered);
+        }
+    }
 }

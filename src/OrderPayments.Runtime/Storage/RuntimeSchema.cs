@@ -77,5 +77,24 @@ internal static class RuntimeSchema
             updated_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 3: an order whose step throws is set aside with its fault until its retry time.
+        """
+        CREATE TABLE step_faults (
+            instance_id      TEXT PRIMARY KEY,
+            attempts         INTEGER NOT NULL,
+            first_failed_at  INTEGER NOT NULL,
+            last_failed_at   INTEGER NOT NULL,
+            next_retry_at    INTEGER NOT NULL,
+            last_error       TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // 4: retention: finished orders' records (pruned_at marks those done) and applied signals, with the indexes
+        // the pruning queries use.
+        """
+        ALTER TABLE instances ADD COLUMN pruned_at INTEGER NULL;
+        CREATE INDEX ix_instances_prunable ON instances (updated_at) WHERE pruned_at IS NULL AND status IN ('Cancelled', 'Completed');
+        CREATE INDEX ix_inbox_applied ON inbox (received_at) WHERE applied_at IS NOT NULL;
+        CREATE INDEX ix_references_instance ON payment_references (instance_id);
+        """,
     ];
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using OrderPayments.Application.Workflows;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
@@ -97,12 +98,15 @@ internal sealed class StoreSession : IDisposable
         InsertReference(state);
     }
 
-    /// <summary>Saves a new state if the row still has <paramref name="expectedVersion"/>.</summary>
+    /// <summary>
+    /// Saves a new state if the row still has <paramref name="expectedVersion"/>. A step makes the order's records
+    /// (history, inbox, …) current again, so a finished order that was pruned becomes prunable again later.
+    /// </summary>
     /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
     public void UpdateInstance(OrderPaymentState state, long expectedVersion, DateTimeOffset now)
     {
         var changed = Execute(
-            "UPDATE instances SET state = $state, status = $status, version = version + 1, wake_at = $wake, updated_at = $now WHERE id = $id AND version = $version",
+            "UPDATE instances SET state = $state, status = $status, version = version + 1, wake_at = $wake, updated_at = $now, pruned_at = NULL WHERE id = $id AND version = $version",
             ("$id", state.OrderId.Value), ("$state", Json(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion));
         if (changed != 1)
         {
@@ -120,46 +124,54 @@ internal sealed class StoreSession : IDisposable
             "INSERT INTO payment_references (reference, instance_id) VALUES ($reference, $id) ON CONFLICT (reference) DO NOTHING",
             ("$reference", state.Reference.Value), ("$id", state.OrderId.Value));
 
-    /// <summary>A page of orders with their count of signals not applied yet, in one query.</summary>
-    public List<(InstanceRow Row, int PendingSignals)> ListInstances(PaymentStatus? status, string? after, int limit)
+    /// <summary>A page of orders with their count of signals not applied yet and their fault, in one query.</summary>
+    public List<(InstanceRow Row, int PendingSignals, OrderPaymentFault? Fault)> ListInstances(PaymentStatus? status, string? after, int limit)
     {
         using var reader = Query(
             """
             SELECT state, version, updated_at,
-                   (SELECT COUNT(*) FROM inbox WHERE inbox.instance_id = instances.id AND applied_at IS NULL)
-            FROM instances
+                   (SELECT COUNT(*) FROM inbox WHERE inbox.instance_id = instances.id AND applied_at IS NULL),
+                   f.attempts, f.first_failed_at, f.last_failed_at, f.next_retry_at, f.last_error
+            FROM instances LEFT JOIN step_faults f ON f.instance_id = instances.id
             WHERE ($status IS NULL OR status = $status) AND ($after IS NULL OR id > $after)
             ORDER BY id LIMIT $limit
             """,
             ("$status", status?.ToString()), ("$after", after), ("$limit", limit));
-        var rows = new List<(InstanceRow, int)>();
+        var rows = new List<(InstanceRow, int, OrderPaymentFault?)>();
         while (reader.Read())
         {
-            rows.Add((new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))), reader.GetInt32(3)));
+            rows.Add((new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))), reader.GetInt32(3), ReadFault(reader, 4)));
         }
 
         return rows;
     }
 
-    /// <summary>Orders with a recorded signal not yet applied, or a wake-up that is due; oldest work first.</summary>
-    public List<string> DueInstances(DateTimeOffset now, int limit)
+    /// <summary>
+    /// Orders with a recorded signal not yet applied, or a wake-up that is due, oldest work first, with how often
+    /// stepping each failed in a row (0 for most). An order whose step failed is left out until its retry time.
+    /// </summary>
+    public List<(string Id, int FailedAttempts)> DueInstances(DateTimeOffset now, int limit)
     {
         using var reader = Query(
             """
-            SELECT instance_id FROM (
-                SELECT instance_id, MIN(seq) AS rank FROM inbox WHERE applied_at IS NULL GROUP BY instance_id
-                UNION ALL
-                SELECT id, -1 FROM instances WHERE wake_at IS NOT NULL AND wake_at <= $now)
-            GROUP BY instance_id ORDER BY MIN(rank) LIMIT $limit
+            SELECT due.instance_id, COALESCE(f.attempts, 0) FROM (
+                SELECT instance_id, MIN(rank) AS rank FROM (
+                    SELECT instance_id, MIN(seq) AS rank FROM inbox WHERE applied_at IS NULL GROUP BY instance_id
+                    UNION ALL
+                    SELECT id, -1 FROM instances WHERE wake_at IS NOT NULL AND wake_at <= $now)
+                GROUP BY instance_id) AS due
+            LEFT JOIN step_faults f ON f.instance_id = due.instance_id
+            WHERE f.next_retry_at IS NULL OR f.next_retry_at <= $now
+            ORDER BY due.rank LIMIT $limit
             """,
             ("$now", Ms(now)), ("$limit", limit));
-        var ids = new List<string>();
+        var due = new List<(string, int)>();
         while (reader.Read())
         {
-            ids.Add(reader.GetString(0));
+            due.Add((reader.GetString(0), reader.GetInt32(1)));
         }
 
-        return ids;
+        return due;
     }
 
     public Dictionary<PaymentStatus, long> CountByStatus()
@@ -280,8 +292,9 @@ internal sealed class StoreSession : IDisposable
     }
 
     /// <summary>
-    /// The earliest wake-up or activity retry after <paramref name="now"/>; null when nothing is scheduled. Activities
-    /// due already are running or waiting for a slot, and their completion wakes the dispatcher by itself.
+    /// The earliest wake-up, activity retry or retry of a failed order after <paramref name="now"/>; null when nothing
+    /// is scheduled. Activities due already are running or waiting for a slot, and their completion wakes the
+    /// dispatcher by itself.
     /// </summary>
     public DateTimeOffset? NextDue(DateTimeOffset now)
     {
@@ -289,11 +302,113 @@ internal sealed class StoreSession : IDisposable
             """
             SELECT MIN(t) FROM (
                 SELECT MIN(wake_at) AS t FROM instances WHERE wake_at > $now
-                UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL AND next_attempt_at > $now)
+                UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL AND next_attempt_at > $now
+                UNION ALL SELECT MIN(next_retry_at) FROM step_faults WHERE next_retry_at > $now)
             """,
             ("$now", Ms(now)));
         return value is long ms ? Time(ms) : null;
     }
+
+    // ---- Step faults (an order whose step threw, set aside until its retry time) ----
+
+    /// <summary>Records that stepping the order failed (again): <paramref name="attempts"/> in a row, tried next at <paramref name="retryAt"/>.</summary>
+    public void RecordFault(string id, int attempts, DateTimeOffset now, DateTimeOffset retryAt, string error) =>
+        Execute(
+            """
+            INSERT INTO step_faults (instance_id, attempts, first_failed_at, last_failed_at, next_retry_at, last_error)
+            VALUES ($id, $attempts, $now, $now, $retry, $error)
+            ON CONFLICT (instance_id) DO UPDATE SET attempts = excluded.attempts, last_failed_at = excluded.last_failed_at,
+                next_retry_at = excluded.next_retry_at, last_error = excluded.last_error
+            """,
+            ("$id", id), ("$attempts", attempts), ("$now", Ms(now)), ("$retry", Ms(retryAt)), ("$error", error));
+
+    public void ClearFault(string id) => Execute("DELETE FROM step_faults WHERE instance_id = $id", ("$id", id));
+
+    public OrderPaymentFault? LoadFault(string id)
+    {
+        using var reader = Query(
+            "SELECT attempts, first_failed_at, last_failed_at, next_retry_at, last_error FROM step_faults WHERE instance_id = $id",
+            ("$id", id));
+        return reader.Read() ? ReadFault(reader, 0) : null;
+    }
+
+    /// <summary>A page of faulted orders by id; reads the status column, never the state (which may be what cannot be read).</summary>
+    public List<FaultedOrder> ListFaults(string? after, int limit)
+    {
+        using var reader = Query(
+            """
+            SELECT f.attempts, f.first_failed_at, f.last_failed_at, f.next_retry_at, f.last_error, f.instance_id, i.status
+            FROM step_faults f JOIN instances i ON i.id = f.instance_id
+            WHERE $after IS NULL OR f.instance_id > $after
+            ORDER BY f.instance_id LIMIT $limit
+            """,
+            ("$after", after), ("$limit", limit));
+        var faults = new List<FaultedOrder>();
+        while (reader.Read())
+        {
+            faults.Add(new FaultedOrder(reader.GetString(5), Enum.Parse<PaymentStatus>(reader.GetString(6)), ReadFault(reader, 0)!));
+        }
+
+        return faults;
+    }
+
+    private static OrderPaymentFault? ReadFault(SqliteDataReader reader, int first) =>
+        reader.IsDBNull(first)
+            ? null
+            : new OrderPaymentFault(
+                reader.GetInt32(first),
+                Time(reader.GetInt64(first + 1)),
+                Time(reader.GetInt64(first + 2)),
+                Time(reader.GetInt64(first + 3)),
+                reader.GetString(first + 4));
+
+    // ---- Retention ----
+
+    /// <summary>
+    /// Finished orders (Cancelled or Completed) last stepped at or before <paramref name="cutoff"/> whose records are
+    /// still there, oldest first; only settled ones: no signal waiting, no provider call open, no wake-up.
+    /// </summary>
+    public List<string> PrunableOrders(DateTimeOffset cutoff, int limit)
+    {
+        // On the partial index (its terms repeated, as SQLite requires): only finished orders not pruned yet, oldest
+        // first, never the ever-growing number pruned before. Without statistics the planner would take the status index.
+        using var reader = Query(
+            """
+            SELECT id FROM instances INDEXED BY ix_instances_prunable
+            WHERE pruned_at IS NULL AND status IN ('Cancelled', 'Completed') AND updated_at <= $cutoff AND wake_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM inbox WHERE inbox.instance_id = instances.id AND applied_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.instance_id = instances.id AND completed_at IS NULL)
+            ORDER BY updated_at LIMIT $limit
+            """,
+            ("$cutoff", Ms(cutoff)), ("$limit", limit));
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Deletes the order's inbox, history, provider calls, payment references and fault; its row (the status document) stays.</summary>
+    public void PruneOrder(string id, DateTimeOffset now)
+    {
+        Execute("DELETE FROM inbox WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM history WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM outbox WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM payment_references WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM step_faults WHERE instance_id = $id", ("$id", id));
+        Execute("UPDATE instances SET pruned_at = $now WHERE id = $id", ("$id", id), ("$now", Ms(now)));
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> applied signals received at or before <paramref name="cutoff"/>; returns how many.</summary>
+    public int PruneAppliedSignals(DateTimeOffset cutoff, int limit) =>
+        Execute(
+            """
+            DELETE FROM inbox WHERE seq IN (
+                SELECT seq FROM inbox WHERE applied_at IS NOT NULL AND received_at <= $cutoff ORDER BY received_at LIMIT $limit)
+            """,
+            ("$cutoff", Ms(cutoff)), ("$limit", limit));
 
     // ---- Host values (e.g. the registered webhook's id and secret) ----
 
