@@ -96,6 +96,7 @@ public static partial class ApiApp
         }
         builder.Services.AddHostedService<WebhookRegistrationService>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Runtime.Notifications.EmbeddedNotifications>()));
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(
             sp.GetRequiredService<OrderPayments.Application.Workflows.IOrderPaymentClient>(),
             sp.GetServices<IProviderNotifications>(),
@@ -196,6 +197,8 @@ public static partial class ApiApp
             .RequireRoles(keys, storefront, operatorRole);
         MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, by, ct) => api.NewAttemptAsync(id, body, by, ct))
             .RequireRoles(keys, storefront, operatorRole);
+
+        MapNotificationManagement(app, keys);
 
         // Authenticated by its signature only (no API key).
         MapNotifications(app, "/api/webhooks/vipps", Domain.PaymentProvider.Vipps, 401, "Vipps ePayment webhook (HMAC-signed).");

@@ -34,4 +34,7 @@ internal static partial class RuntimeLogs
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "Pruning failed; trying again later")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "Storefront notifications: reading or recording the outbox failed; trying again (undelivered events stay due)")]
+    public static partial void NotifierFailed(ILogger logger, Exception exception);
 }

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrderPayments.Application.Hosting;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Storefront;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Runtime.Dispatching;
+using OrderPayments.Runtime.Notifications;
 using OrderPayments.Runtime.Storage;
 
 namespace OrderPayments.Runtime;
@@ -58,12 +60,35 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<EmbeddedOrderPaymentClient>());
         services.TryAddSingleton<IHostValueStore, EmbeddedHostValueStore>();
         services.TryAddSingleton<RetentionPruner>();
+
+        // Storefront notifications: the outbox in the same file, delivered by the notifier (in dispatching processes).
+        services.AddOptions<StorefrontDeliveryOptions>()
+            .Bind(configuration.GetSection(StorefrontDeliveryOptions.SectionName))
+            .Validate(o => o.Problems().Count == 0, "Notifications settings are invalid (see the Problems of StorefrontDeliveryOptions).")
+            .ValidateOnStart();
+        services.AddHttpClient(StorefrontHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.TryAddSingleton<DeliverySignal>();
+        services.TryAddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
+        services.TryAddSingleton(sp => new EmbeddedNotifications(sp.GetRequiredService<RuntimeStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DeliverySignal>()));
+        services.TryAddSingleton(sp => new StorefrontDeliverer(
+            sp.GetRequiredService<INotificationOutbox>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(StorefrontHttpClient),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<StorefrontDeliveryOptions>>().Value));
+        services.TryAddSingleton<StorefrontNotifier>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.DispatcherEnabled
+            ? sp.GetRequiredService<StorefrontNotifier>()
+            : new NoDispatcher());
         services.TryAddSingleton<RuntimeDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.DispatcherEnabled
             ? sp.GetRequiredService<RuntimeDispatcher>()
             : new NoDispatcher());
         return services;
     }
+
+    /// <summary>The name of the HTTP client that delivers storefront events (no retry handler: the outbox retries).</summary>
+    public const string StorefrontHttpClient = "storefront-notifications";
 
     /// <summary>Stands in for the dispatcher in a client-only process.</summary>
     private sealed class NoDispatcher : IHostedService

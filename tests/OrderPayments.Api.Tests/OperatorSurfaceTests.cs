@@ -53,6 +53,8 @@ public sealed class OperatorSurfaceTests : IAsyncLifetime
             [
                 "/api/orders/{orderId}/payment", "/api/orders", "/api/orders/faults", "/api/orders/{orderId}/fulfillments", "/api/orders/{orderId}/cancellation",
                 "/api/orders/{orderId}/refunds", "/api/orders/{orderId}/attempts", "/api/webhooks/vipps", "/api/callbacks/payex",
+                "/api/notification-endpoints", "/api/notification-endpoints/{id}", "/api/notification-endpoints/{id}/test",
+                "/api/notification-deliveries", "/api/notification-deliveries/{endpointId}/{eventId}/retry",
             ],
             ignoreOrder: true);
         var start = document["components"]!["schemas"]!["StartPaymentBody"]!["properties"]!.AsObject().Select(p => p.Key);

@@ -136,6 +136,36 @@ internal sealed class JsonBody
         return null;
     }
 
+    /// <summary>An array of strings, each one of <paramref name="allowed"/>; null when absent.</summary>
+    public IReadOnlyList<string>? Strings(string name, IReadOnlyList<string> allowed)
+    {
+        if (!Property(name, required: false, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String))
+        {
+            Error(name, "Must be an array of strings.");
+            return null;
+        }
+
+        var items = value.EnumerateArray().Select(item => item.GetString()!).Distinct(StringComparer.Ordinal).ToList();
+        if (items.Count == 0)
+        {
+            Error(name, "Must name at least one value (leave it out for all).");
+            return null;
+        }
+
+        if (items.FirstOrDefault(item => !allowed.Contains(item)) is { } unknown)
+        {
+            Error(name, $"'{unknown}' is not one of {string.Join(", ", allowed)}.");
+            return null;
+        }
+
+        return items;
+    }
+
     /// <summary>Refuses every field not read.</summary>
     public void RefuseUnknownFields()
     {

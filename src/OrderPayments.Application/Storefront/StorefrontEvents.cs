@@ -19,7 +19,8 @@ public static class StorefrontEvents
     /// <param name="input">What the step applied (a refused storefront signal makes a <c>signal.rejected</c> event).</param>
     /// <param name="version">The order's version after the step.</param>
     /// <param name="at">When the step was committed.</param>
-    public static IReadOnlyList<StorefrontEvent> Derive(OrderPaymentState before, WorkflowStep step, WorkflowInput? input, long version, DateTimeOffset at)
+    /// <param name="ordinal">Events of earlier steps committed with the same version (the embedded runtime commits several steps of an order at once): keeps ids unique.</param>
+    public static IReadOnlyList<StorefrontEvent> Derive(OrderPaymentState before, WorkflowStep step, WorkflowInput? input, long version, DateTimeOffset at, int ordinal = 0)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(step);
@@ -89,7 +90,7 @@ public static class StorefrontEvents
 
         var document = OrderPaymentDocument.From(new Workflows.OrderPaymentSnapshot(after, version, at, 0), withHistory: false);
         var data = new StorefrontEventData(after.OrderId.Value, version, after.Status.ToString(), after.Request.Amount.Currency, document.Amounts);
-        return [.. events.Select((e, index) => new StorefrontEvent(Id(after.OrderId.Value, version, index), e.Type, at, e.With(data)))];
+        return [.. events.Select((e, index) => new StorefrontEvent(Id(after.OrderId.Value, version, ordinal + index), e.Type, at, e.With(data)))];
 
         void Became(PaymentStatus status, string type)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Storefront;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
@@ -31,6 +32,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private readonly RuntimeOptions _options;
     private readonly WorkSignal _work;
     private readonly ChangeFeed _changes;
+    private readonly Notifications.DeliverySignal _deliveries;
     private readonly RuntimeMetrics _metrics;
     private readonly RetentionPruner _pruner;
     private readonly ILogger<RuntimeDispatcher> _logger;
@@ -52,6 +54,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         IOptions<RuntimeOptions> options,
         WorkSignal work,
         ChangeFeed changes,
+        Notifications.DeliverySignal deliveries,
         RuntimeMetrics metrics,
         RetentionPruner pruner,
         ILogger<RuntimeDispatcher> logger)
@@ -63,6 +66,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         _options = options.Value;
         _work = work;
         _changes = changes;
+        _deliveries = deliveries;
         _metrics = metrics;
         _pruner = pruner;
         _logger = logger;
@@ -311,12 +315,14 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
 
         var state = row.State;
+        var events = new StepEvents(id, row.Version + 1, now);
         foreach (var signal in session.PendingSignals(id))
         {
             // Through Apply: a signal recorded as accepted and refused now keeps its refusal visible on the order.
             var step = _workflow.Apply(state, signal.Input, now);
             session.MarkApplied(signal.Seq, step, now);
             Record(session, id, now, signal.InputJson, step, state.Request.Provider, effects);
+            effects.Events += events.Write(session, state, step, signal.Input);
             effects.Received.Add((signal.ReceivedAt, signal.Input.GetType().Name));
             if (step.Rejection is { } rejection)
             {
@@ -332,6 +338,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             if (step.Outcome == InputOutcome.Applied)
             {
                 Record(session, id, now, WokenUpJson, step, state.Request.Provider, effects);
+                effects.Events += events.Write(session, state, step, null);
             }
 
             state = step.State;
@@ -382,6 +389,11 @@ internal sealed class RuntimeDispatcher : BackgroundService
         foreach (var snapshot in effects.Committed)
         {
             _changes.Publish(snapshot);
+        }
+
+        if (effects.Events > 0)
+        {
+            _deliveries.Work.Set();
         }
 
         var visibleAt = _time.GetUtcNow();
@@ -507,6 +519,9 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         public List<(string Id, int Attempts)> Recovered { get; } = [];
 
+        /// <summary>Storefront events written (the notifier is woken after the commit).</summary>
+        public int Events { get; set; }
+
         /// <summary>Workflow steps committed (applied signals and wake-ups).</summary>
         public int Steps => Outcomes.Count;
 
@@ -520,6 +535,20 @@ internal sealed class RuntimeDispatcher : BackgroundService
             Outcomes.RemoveRange(mark.Outcomes, Outcomes.Count - mark.Outcomes);
             Rejections.RemoveRange(mark.Rejections, Rejections.Count - mark.Rejections);
             Recovered.RemoveRange(mark.Recovered, Recovered.Count - mark.Recovered);
+        }
+    }
+
+    /// <summary>Writes the storefront events of an order's steps in this commit (all get the version the commit gives the order).</summary>
+    private sealed class StepEvents(string id, long version, DateTimeOffset now)
+    {
+        private int _ordinal;
+
+        public int Write(StoreSession session, OrderPaymentState before, WorkflowStep step, WorkflowInput? input)
+        {
+            var events = StorefrontEvents.Derive(before, step, input, version, now, _ordinal);
+            _ordinal += events.Count;
+            session.InsertStorefrontEvents(id, events, now);
+            return events.Count;
         }
     }
 }

@@ -96,5 +96,43 @@ internal static class RuntimeSchema
         CREATE INDEX ix_inbox_applied ON inbox (received_at) WHERE applied_at IS NOT NULL;
         CREATE INDEX ix_references_instance ON payment_references (instance_id);
         """,
+        // 5: storefront notifications: endpoints, the events of committed steps, and one delivery per (endpoint, event).
+        """
+        CREATE TABLE notification_endpoints (
+            id          TEXT PRIMARY KEY,
+            url         TEXT NOT NULL,
+            secret      TEXT NOT NULL,
+            types       TEXT NULL,
+            source      TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            deleted_at  INTEGER NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE storefront_events (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id     TEXT NOT NULL UNIQUE,
+            instance_id  TEXT NOT NULL,
+            type         TEXT NOT NULL,
+            body         TEXT NOT NULL,
+            created_at   INTEGER NOT NULL
+        );
+        CREATE INDEX ix_events_instance ON storefront_events (instance_id);
+
+        CREATE TABLE event_deliveries (
+            endpoint_id      TEXT NOT NULL,
+            event_seq        INTEGER NOT NULL,
+            instance_id      TEXT NOT NULL,
+            status           TEXT NOT NULL,
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at  INTEGER NOT NULL,
+            since            INTEGER NOT NULL,
+            last_error       TEXT NULL,
+            done_at          INTEGER NULL,
+            PRIMARY KEY (endpoint_id, event_seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_deliveries_head ON event_deliveries (endpoint_id, instance_id, event_seq) WHERE status = 'pending';
+        CREATE INDEX ix_deliveries_due ON event_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX ix_deliveries_instance ON event_deliveries (instance_id);
+        """,
     ];
 }

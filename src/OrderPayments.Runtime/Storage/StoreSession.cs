@@ -12,7 +12,7 @@ namespace OrderPayments.Runtime.Storage;
 /// One connection and, for writes, one <c>BEGIN IMMEDIATE</c> transaction: every SQL statement of the runtime.
 /// Nothing is visible to others until <see cref="Commit"/>; disposing without it rolls everything back.
 /// </summary>
-internal sealed class StoreSession : IDisposable
+internal sealed partial class StoreSession : IDisposable
 {
     private const string DispatcherLease = "dispatcher";
     private readonly SqliteConnection _connection;
@@ -69,14 +69,14 @@ internal sealed class StoreSession : IDisposable
     // ---- Lease ----
 
     /// <summary>Takes or renews the dispatcher lease; false when another owner holds an unexpired one.</summary>
-    public bool TryTakeLease(string owner, DateTimeOffset now, TimeSpan duration) =>
+    public bool TryTakeLease(string owner, DateTimeOffset now, TimeSpan duration, string name = DispatcherLease) =>
         Execute(
             """
             INSERT INTO lease (name, owner, expires_at) VALUES ($name, $owner, $expires)
             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
             WHERE lease.owner = excluded.owner OR lease.expires_at <= $now
             """,
-            ("$name", DispatcherLease), ("$owner", owner), ("$expires", Ms(now + duration)), ("$now", Ms(now))) == 1;
+            ("$name", name), ("$owner", owner), ("$expires", Ms(now + duration)), ("$now", Ms(now))) == 1;
 
     /// <summary>Gives the lease up (on a clean stop), so another process need not wait for it to lapse.</summary>
     public void ReleaseLease(string owner) =>
@@ -398,6 +398,8 @@ internal sealed class StoreSession : IDisposable
         Execute("DELETE FROM outbox WHERE instance_id = $id", ("$id", id));
         Execute("DELETE FROM payment_references WHERE instance_id = $id", ("$id", id));
         Execute("DELETE FROM step_faults WHERE instance_id = $id", ("$id", id));
+        Execute("DELETE FROM event_deliveries WHERE instance_id = $id AND status <> 'pending'", ("$id", id));
+        Execute("DELETE FROM storefront_events WHERE instance_id = $id AND seq NOT IN (SELECT event_seq FROM event_deliveries WHERE instance_id = $id)", ("$id", id));
         Execute("UPDATE instances SET pruned_at = $now WHERE id = $id", ("$id", id), ("$now", Ms(now)));
     }
 

@@ -1,0 +1,39 @@
+using OrderPayments.Application.Http;
+
+namespace OrderPayments.Api;
+
+/// <summary>The management routes of storefront notifications (operators only).</summary>
+public static partial class ApiApp
+{
+    private static void MapNotificationManagement(WebApplication app, ApiKeys keys)
+    {
+        var endpoints = app.MapGroup("/api/notification-endpoints").WithTags("Notifications");
+        endpoints.MapPost("", (HttpRequest request, NotificationEndpointRequests api) => WithBodyAsync(request, (body, _) => Task.FromResult(api.Add(body))))
+            .Accepts<NotificationEndpointBody>("application/json")
+            .Produces<CreatedEndpoint>(201).ProducesProblem(400)
+            .WithSummary("Add an endpoint for storefront events; the answer carries its whsec_ secret, shown this once.")
+            .RequireRoles(keys, ApiRole.Operator);
+        endpoints.MapGet("", (NotificationEndpointRequests api) => Write(api.List()))
+            .Produces<EndpointList>()
+            .WithSummary("The endpoints (without secrets).")
+            .RequireRoles(keys, ApiRole.Operator);
+        endpoints.MapDelete("/{id}", (string id, NotificationEndpointRequests api) => Write(api.Delete(id)))
+            .Produces(204).ProducesProblem(404)
+            .WithSummary("Delete an endpoint; its undelivered events are dropped.")
+            .RequireRoles(keys, ApiRole.Operator);
+        endpoints.MapPost("/{id}/test", (string id, NotificationEndpointRequests api) => Write(api.SendTest(id)))
+            .Produces<TestEventReceipt>(202).ProducesProblem(404)
+            .WithSummary("Send a signed test event to the endpoint.")
+            .RequireRoles(keys, ApiRole.Operator);
+
+        var deliveries = app.MapGroup("/api/notification-deliveries").WithTags("Notifications");
+        deliveries.MapGet("", (string? status, string? endpoint, string? limit, NotificationEndpointRequests api) => Write(api.Deliveries(status, endpoint, limit)))
+            .Produces<DeliveryList>().ProducesProblem(400)
+            .WithSummary("Deliveries of a status (failed by default): event, order, attempts, last error.")
+            .RequireRoles(keys, ApiRole.Operator);
+        deliveries.MapPost("/{endpointId}/{eventId}/retry", (string endpointId, string eventId, NotificationEndpointRequests api) => Write(api.Retry(endpointId, eventId)))
+            .Produces<TestEventReceipt>(202).ProducesProblem(404)
+            .WithSummary("Retry a failed delivery now, with a fresh retry period.")
+            .RequireRoles(keys, ApiRole.Operator);
+    }
+}

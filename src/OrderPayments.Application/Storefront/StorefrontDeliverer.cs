@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrderPayments.Application.Storefront;
+
+/// <summary>
+/// Delivers storefront events from an <see cref="INotificationOutbox"/>: signed (Standard Webhooks), at least once,
+/// in order per order and endpoint, each attempt bounded by <see cref="StorefrontDeliveryOptions.Timeout"/>, retried
+/// with growing delays for <see cref="StorefrontDeliveryOptions.RetryFor"/>, then kept as failed. Deliveries run
+/// concurrently with a cap per endpoint, so a slow or dead endpoint holds up only its own deliveries; the workflow
+/// never waits for any of them. A crash between a delivery and its record sends the same event id again.
+/// </summary>
+public sealed class StorefrontDeliverer
+{
+    private readonly INotificationOutbox _outbox;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly StorefrontDeliveryOptions _options;
+
+    /// <summary>Creates the deliverer.</summary>
+    public StorefrontDeliverer(INotificationOutbox outbox, HttpClient http, TimeProvider time, StorefrontDeliveryOptions options)
+    {
+        _outbox = outbox;
+        _http = http;
+        _time = time;
+        _options = options;
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled: starts due deliveries as slots free up and waits
+    /// with <paramref name="waitForWork"/> (new events, or the given time until the next retry) when none is due.
+    /// </summary>
+    /// <param name="waitForWork">Waits until new deliveries may be due or the time passes; cancelled when a delivery ends first.</param>
+    /// <param name="onError">Told of a failure to read or record the outbox (the loop goes on; nothing is lost).</param>
+    /// <param name="cancellationToken">Stops the loop; deliveries in flight are abandoned and sent again later.</param>
+    public async Task RunAsync(Func<TimeSpan, CancellationToken, Task> waitForWork, Action<Exception> onError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(waitForWork);
+        ArgumentNullException.ThrowIfNull(onError);
+        var inFlight = new Dictionary<(string Endpoint, string Order), Task>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var done in inFlight.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
+            {
+                inFlight.Remove(done);
+            }
+
+            var idle = TimeSpan.FromMinutes(1);
+            try
+            {
+                var now = _time.GetUtcNow();
+                Start(await _outbox.DueAsync(now, _options.MaxConcurrentDeliveries + inFlight.Count, cancellationToken).ConfigureAwait(false), inFlight, onError, cancellationToken);
+                if (await _outbox.NextDueAsync(now, cancellationToken).ConfigureAwait(false) is { } next && next - now < idle)
+                {
+                    idle = next - now;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                onError(e);
+                idle = TimeSpan.FromSeconds(1);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var wait = waitForWork(idle, stop.Token);
+            await Task.WhenAny(inFlight.Values.Append(wait)).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await wait.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // A delivery ended first (or the loop stops): look again.
+            }
+        }
+    }
+
+    /// <summary>Delivers everything due now, within the limits, and returns when those deliveries ended (timer hosts, tests).</summary>
+    /// <returns>How many deliveries were attempted.</returns>
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var due = await _outbox.DueAsync(_time.GetUtcNow(), _options.MaxConcurrentDeliveries, cancellationToken).ConfigureAwait(false);
+        var picked = due.GroupBy(d => d.EndpointId).SelectMany(group => group.Take(_options.MaxConcurrentPerEndpoint)).ToList();
+        await Task.WhenAll(picked.Select(async delivery =>
+            await _outbox.RecordAsync(await SendAsync(delivery, cancellationToken).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false))).ConfigureAwait(false);
+        return picked.Count;
+    }
+
+    /// <summary>One attempt: POST the signed body; 2xx is delivered, anything else (or no answer in time) is retried or, after the retry period, failed.</summary>
+    public async Task<DeliveryResult> SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var sentAt = _time.GetUtcNow();
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+        {
+            Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(StandardWebhooks.IdHeader, delivery.EventId);
+        request.Headers.TryAddWithoutValidation(StandardWebhooks.TimestampHeader, sentAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(delivery.Secret, delivery.EventId, sentAt, delivery.Body));
+
+        string error;
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return new DeliveryResult(delivery, DeliveryOutcome.Delivered, _time.GetUtcNow());
+            }
+
+            error = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
+        }
+        catch (HttpRequestException e)
+        {
+            error = e.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"No answer within {_options.Timeout.TotalSeconds:0.#} s.");
+        }
+
+        var at = _time.GetUtcNow();
+        var retryAt = at + _options.RetryDelay(delivery.Attempts + 1);
+        return retryAt - delivery.Since > _options.RetryFor
+            ? new DeliveryResult(delivery, DeliveryOutcome.Failed, at, null, error)
+            : new DeliveryResult(delivery, DeliveryOutcome.RetryLater, at, retryAt, error);
+    }
+
+    private void Start(IReadOnlyList<PendingDelivery> due, Dictionary<(string Endpoint, string Order), Task> inFlight, Action<Exception> onError, CancellationToken cancellationToken)
+    {
+        foreach (var delivery in due)
+        {
+            var key = (delivery.EndpointId, delivery.OrderId);
+            if (inFlight.Count >= _options.MaxConcurrentDeliveries)
+            {
+                return;
+            }
+
+            if (inFlight.ContainsKey(key) || inFlight.Keys.Count(k => k.Endpoint == delivery.EndpointId) >= _options.MaxConcurrentPerEndpoint)
+            {
+                continue;
+            }
+
+            inFlight[key] = DeliverAsync(delivery, onError, cancellationToken);
+        }
+    }
+
+    private async Task DeliverAsync(PendingDelivery delivery, Action<Exception> onError, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await SendAsync(delivery, cancellationToken).ConfigureAwait(false);
+            await _outbox.RecordAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not recorded: it stays due and is sent again (with the same event id).
+            onError(e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: abandoned, sent again after the restart.
+        }
+    }
+}

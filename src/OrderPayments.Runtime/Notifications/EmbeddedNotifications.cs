@@ -1,0 +1,113 @@
+using OrderPayments.Application.Storefront;
+using OrderPayments.Runtime.Storage;
+
+namespace OrderPayments.Runtime.Notifications;
+
+/// <summary>
+/// The storefront notification endpoints and deliveries of the embedded runtime, for the API's management routes:
+/// add (the secret is answered once), list, delete, send a test event, list deliveries, retry a failed one.
+/// </summary>
+public sealed class EmbeddedNotifications : INotificationEndpoints
+{
+    /// <summary>The source of endpoints added through the API.</summary>
+    public const string ApiSource = "api";
+
+    /// <summary>The source of endpoints from the configuration (<c>Notifications:Endpoints:{name}</c>).</summary>
+    public const string ConfigurationSource = "configuration";
+
+    private readonly RuntimeStore _store;
+    private readonly TimeProvider _time;
+    private readonly DeliverySignal _signal;
+
+    internal EmbeddedNotifications(RuntimeStore store, TimeProvider time, DeliverySignal signal)
+    {
+        _store = store;
+        _time = time;
+        _signal = signal;
+    }
+
+    /// <summary>Adds an endpoint with a new secret; the secret is in the answer and never again.</summary>
+    public (NotificationEndpoint Endpoint, string Secret) Add(Uri url, IReadOnlyList<string>? types)
+    {
+        var id = "ep_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        var secret = StandardWebhooks.NewSecret();
+        var now = _time.GetUtcNow();
+        using var session = StoreSession.Write(_store);
+        session.UpsertEndpoint(id, url, secret, types, ApiSource, now);
+        session.Commit();
+        return (new NotificationEndpoint(id, url, types, ApiSource, now), secret);
+    }
+
+    /// <summary>Makes the configured endpoints the active ones of source <see cref="ConfigurationSource"/> (added, changed, or deleted when gone).</summary>
+    public void Configure(IReadOnlyList<(string Id, Uri Url, string Secret, IReadOnlyList<string>? Types)> configured)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        var now = _time.GetUtcNow();
+        using var session = StoreSession.Write(_store);
+        foreach (var gone in session.Endpoints(ConfigurationSource).Where(e => configured.All(c => c.Id != e.Id)))
+        {
+            session.DeleteEndpoint(gone.Id, now);
+        }
+
+        foreach (var (id, url, secret, types) in configured)
+        {
+            session.UpsertEndpoint(id, url, secret, types, ConfigurationSource, now);
+        }
+
+        session.Commit();
+    }
+
+    /// <summary>The active endpoints, by id.</summary>
+    public IReadOnlyList<NotificationEndpoint> List()
+    {
+        using var session = StoreSession.Read(_store);
+        return session.Endpoints();
+    }
+
+    /// <summary>Deletes an endpoint (its undelivered events are dropped); false when there is none.</summary>
+    public bool Delete(string id)
+    {
+        using var session = StoreSession.Write(_store);
+        var deleted = session.DeleteEndpoint(id, _time.GetUtcNow());
+        session.Commit();
+        return deleted;
+    }
+
+    /// <summary>Queues a <c>test</c> event for one endpoint; its id, or null when there is no such endpoint.</summary>
+    public string? SendTest(string id)
+    {
+        var now = _time.GetUtcNow();
+        using var session = StoreSession.Write(_store);
+        if (session.Endpoints().All(e => e.Id != id))
+        {
+            return null;
+        }
+
+        var test = StorefrontEvents.Test("evt_test_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), now);
+        session.InsertEventFor(id, "", test, now);
+        session.Commit();
+        _signal.Work.Set();
+        return test.Id;
+    }
+
+    /// <summary>Deliveries of one status (<c>pending</c>, <c>delivered</c>, <c>failed</c>), oldest event first.</summary>
+    public IReadOnlyList<DeliveryRecord> Deliveries(string status, string? endpointId, int limit)
+    {
+        using var session = StoreSession.Read(_store);
+        return session.Deliveries(status, endpointId, limit);
+    }
+
+    /// <summary>Retries a failed delivery now, with a fresh retry period; false when there is no such failed delivery.</summary>
+    public bool Retry(string endpointId, string eventId)
+    {
+        using var session = StoreSession.Write(_store);
+        var retried = session.RetryDelivery(endpointId, eventId, _time.GetUtcNow());
+        session.Commit();
+        if (retried)
+        {
+            _signal.Work.Set();
+        }
+
+        return retried;
+    }
+}

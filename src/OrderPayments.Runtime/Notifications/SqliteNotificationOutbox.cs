@@ -1,0 +1,29 @@
+using OrderPayments.Application.Storefront;
+using OrderPayments.Runtime.Storage;
+
+namespace OrderPayments.Runtime.Notifications;
+
+/// <summary>The storefront outbox in the runtime's SQLite file (events are written by the dispatcher, in each step's commit).</summary>
+internal sealed class SqliteNotificationOutbox(RuntimeStore store) : INotificationOutbox
+{
+    public Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(store);
+        IReadOnlyList<PendingDelivery> due = session.DueDeliveries(now, limit);
+        return Task.FromResult(due);
+    }
+
+    public Task RecordAsync(DeliveryResult result, CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Write(store);
+        session.RecordDelivery(result);
+        session.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task<DateTimeOffset?> NextDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var session = StoreSession.Read(store);
+        return Task.FromResult(session.NextDeliveryDue(now));
+    }
+}
