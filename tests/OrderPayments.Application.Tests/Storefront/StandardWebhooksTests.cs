@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using OrderPayments.Application.Storefront;
 
 namespace OrderPayments.Application.Tests.Storefront;
@@ -45,6 +46,19 @@ public sealed class StandardWebhooksTests
         StandardWebhooks.IsValidSecret(first).ShouldBeTrue();
         first.ShouldStartWith("whsec_");
         StandardWebhooks.NewSecret().ShouldNotBe(first);
+    }
+
+    [Fact]
+    public void Verify_TheReadmesExampleDelivery_IsAuthenticWithItsExampleSecret()
+    {
+        var readme = File.ReadAllText(RepositoryFiles.Path("README.md"));
+        var secret = Regex.Match(readme, "example secret `(whsec_[^`]+)`").Groups[1].Value;
+        var delivery = Regex.Match(readme, "webhook-id: (\\S+)\nwebhook-timestamp: (\\d+)\nwebhook-signature: (\\S+)\ncontent-type: application/json\n\n(\\{.*\\})\n");
+        delivery.Success.ShouldBeTrue("the README shows one delivery");
+        var at = DateTimeOffset.FromUnixTimeSeconds(long.Parse(delivery.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        StandardWebhooks.Verify(secret, delivery.Groups[1].Value, delivery.Groups[2].Value, delivery.Groups[3].Value, delivery.Groups[4].Value, at, TimeSpan.FromMinutes(5)).ShouldBeTrue();
+        StandardWebhooks.Verify(secret, delivery.Groups[1].Value, delivery.Groups[2].Value, delivery.Groups[3].Value, delivery.Groups[4].Value, at.AddMinutes(6), TimeSpan.FromMinutes(5)).ShouldBeFalse("an old delivery is a replay");
     }
 
     [Theory]
