@@ -96,7 +96,7 @@ public static partial class ApiApp
         }
         builder.Services.AddHostedService<WebhookRegistrationService>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
-        builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Runtime.Notifications.EmbeddedNotifications>()));
+        builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Application.Storefront.INotificationEndpoints>()));
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(
             sp.GetRequiredService<OrderPayments.Application.Workflows.IOrderPaymentClient>(),
             sp.GetServices<IProviderNotifications>(),

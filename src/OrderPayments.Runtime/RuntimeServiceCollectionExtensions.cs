@@ -71,6 +71,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<DeliverySignal>();
         services.TryAddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
         services.TryAddSingleton(sp => new EmbeddedNotifications(sp.GetRequiredService<RuntimeStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DeliverySignal>()));
+        services.TryAddSingleton<INotificationEndpoints>(sp => sp.GetRequiredService<EmbeddedNotifications>());
         services.TryAddSingleton(sp => new StorefrontDeliverer(
             sp.GetRequiredService<INotificationOutbox>(),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(StorefrontHttpClient),

@@ -12,7 +12,7 @@ public sealed class NotificationEndpointRequests(INotificationEndpoints endpoint
     private static readonly string[] Statuses = ["pending", "delivered", "failed"];
 
     /// <summary><c>POST /api/notification-endpoints</c> <c>{ url, types? }</c>: 201 with the secret (shown this once).</summary>
-    public ApiResponse Add(ReadOnlyMemory<byte> body)
+    public async Task<ApiResponse> AddAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var (json, malformed) = JsonBody.Parse(body);
         if (json is null)
@@ -34,25 +34,25 @@ public sealed class NotificationEndpointRequests(INotificationEndpoints endpoint
             return ApiResponse.Problem(ApiProblem.Invalid(json.Errors));
         }
 
-        var (endpoint, secret) = endpoints.Add(parsed!, types);
+        var (endpoint, secret) = await endpoints.AddAsync(parsed!, types, cancellationToken).ConfigureAwait(false);
         var location = $"/api/notification-endpoints/{endpoint.Id}";
         return new ApiResponse(201, new CreatedEndpoint(endpoint.Id, endpoint.Url.AbsoluteUri, endpoint.Types, endpoint.Source, endpoint.CreatedAt, secret), location);
     }
 
     /// <summary><c>GET /api/notification-endpoints</c>: the endpoints, without secrets.</summary>
-    public ApiResponse List() =>
-        new(200, new EndpointList([.. endpoints.List().Select(e => new EndpointEntry(e.Id, e.Url.AbsoluteUri, e.Types, e.Source, e.CreatedAt))]));
+    public async Task<ApiResponse> ListAsync(CancellationToken cancellationToken) =>
+        new(200, new EndpointList([.. (await endpoints.ListAsync(cancellationToken).ConfigureAwait(false)).Select(e => new EndpointEntry(e.Id, e.Url.AbsoluteUri, e.Types, e.Source, e.CreatedAt))]));
 
     /// <summary><c>DELETE /api/notification-endpoints/{id}</c>: 204, or 404.</summary>
-    public ApiResponse Delete(string id) =>
-        endpoints.Delete(id) ? new ApiResponse(204, null) : ApiResponse.Problem(EndpointNotFound(id));
+    public async Task<ApiResponse> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        await endpoints.DeleteAsync(id, cancellationToken).ConfigureAwait(false) ? new ApiResponse(204, null) : ApiResponse.Problem(EndpointNotFound(id));
 
     /// <summary><c>POST /api/notification-endpoints/{id}/test</c>: 202 with the test event's id, or 404.</summary>
-    public ApiResponse SendTest(string id) =>
-        endpoints.SendTest(id) is { } eventId ? new ApiResponse(202, new TestEventReceipt(eventId)) : ApiResponse.Problem(EndpointNotFound(id));
+    public async Task<ApiResponse> SendTestAsync(string id, CancellationToken cancellationToken) =>
+        await endpoints.SendTestAsync(id, cancellationToken).ConfigureAwait(false) is { } eventId ? new ApiResponse(202, new TestEventReceipt(eventId)) : ApiResponse.Problem(EndpointNotFound(id));
 
     /// <summary><c>GET /api/notification-deliveries?status=failed&amp;endpoint=&amp;limit=</c>: deliveries of a status (default failed).</summary>
-    public ApiResponse Deliveries(string? status, string? endpoint, string? limit)
+    public async Task<ApiResponse> DeliveriesAsync(string? status, string? endpoint, string? limit, CancellationToken cancellationToken)
     {
         var errors = new List<ApiFieldError>();
         status ??= "failed";
@@ -69,12 +69,12 @@ public sealed class NotificationEndpointRequests(INotificationEndpoints endpoint
 
         return errors.Count > 0
             ? ApiResponse.Problem(ApiProblem.Invalid(errors))
-            : new ApiResponse(200, new DeliveryList(endpoints.Deliveries(status, endpoint, size)));
+            : new ApiResponse(200, new DeliveryList(await endpoints.DeliveriesAsync(status, endpoint, size, cancellationToken).ConfigureAwait(false)));
     }
 
     /// <summary><c>POST /api/notification-deliveries/{endpointId}/{eventId}/retry</c>: 202, or 404 when there is no such failed delivery.</summary>
-    public ApiResponse Retry(string endpointId, string eventId) =>
-        endpoints.Retry(endpointId, eventId)
+    public async Task<ApiResponse> RetryAsync(string endpointId, string eventId, CancellationToken cancellationToken) =>
+        await endpoints.RetryAsync(endpointId, eventId, cancellationToken).ConfigureAwait(false)
             ? new ApiResponse(202, new TestEventReceipt(eventId))
             : ApiResponse.Problem(ApiProblem.NotFound($"No failed delivery of event '{eventId}' to endpoint '{endpointId}'."));
 

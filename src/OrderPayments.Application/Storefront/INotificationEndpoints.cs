@@ -4,20 +4,20 @@ namespace OrderPayments.Application.Storefront;
 public interface INotificationEndpoints
 {
     /// <summary>Adds an endpoint with a new secret, answered here and never again.</summary>
-    (NotificationEndpoint Endpoint, string Secret) Add(Uri url, IReadOnlyList<string>? types);
+    Task<(NotificationEndpoint Endpoint, string Secret)> AddAsync(Uri url, IReadOnlyList<string>? types, CancellationToken cancellationToken);
 
     /// <summary>The active endpoints, by id.</summary>
-    IReadOnlyList<NotificationEndpoint> List();
+    Task<IReadOnlyList<NotificationEndpoint>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes an endpoint (its undelivered events are dropped); false when there is none.</summary>
-    bool Delete(string id);
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Queues a <c>test</c> event for one endpoint; its id, or null when there is no such endpoint.</summary>
-    string? SendTest(string id);
+    Task<string?> SendTestAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Deliveries of one status, oldest event first.</summary>
-    IReadOnlyList<DeliveryRecord> Deliveries(string status, string? endpointId, int limit);
+    Task<IReadOnlyList<DeliveryRecord>> DeliveriesAsync(string status, string? endpointId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Retries a failed delivery now, with a fresh retry period; false when there is no such failed delivery.</summary>
-    bool Retry(string endpointId, string eventId);
+    Task<bool> RetryAsync(string endpointId, string eventId, CancellationToken cancellationToken);
 }

@@ -26,8 +26,8 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
         _signal = signal;
     }
 
-    /// <summary>Adds an endpoint with a new secret; the secret is in the answer and never again.</summary>
-    public (NotificationEndpoint Endpoint, string Secret) Add(Uri url, IReadOnlyList<string>? types)
+    /// <inheritdoc />
+    public Task<(NotificationEndpoint Endpoint, string Secret)> AddAsync(Uri url, IReadOnlyList<string>? types, CancellationToken cancellationToken)
     {
         var id = "ep_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var secret = StandardWebhooks.NewSecret();
@@ -35,7 +35,7 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
         using var session = StoreSession.Write(_store);
         session.UpsertEndpoint(id, url, secret, types, ApiSource, now);
         session.Commit();
-        return (new NotificationEndpoint(id, url, types, ApiSource, now), secret);
+        return Task.FromResult((new NotificationEndpoint(id, url, types, ApiSource, now), secret));
     }
 
     /// <summary>Makes the configured endpoints the active ones of source <see cref="ConfigurationSource"/> (added, changed, or deleted when gone).</summary>
@@ -57,48 +57,48 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
         session.Commit();
     }
 
-    /// <summary>The active endpoints, by id.</summary>
-    public IReadOnlyList<NotificationEndpoint> List()
+    /// <inheritdoc />
+    public Task<IReadOnlyList<NotificationEndpoint>> ListAsync(CancellationToken cancellationToken)
     {
         using var session = StoreSession.Read(_store);
-        return session.Endpoints();
+        return Task.FromResult<IReadOnlyList<NotificationEndpoint>>(session.Endpoints());
     }
 
-    /// <summary>Deletes an endpoint (its undelivered events are dropped); false when there is none.</summary>
-    public bool Delete(string id)
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         using var session = StoreSession.Write(_store);
         var deleted = session.DeleteEndpoint(id, _time.GetUtcNow());
         session.Commit();
-        return deleted;
+        return Task.FromResult(deleted);
     }
 
-    /// <summary>Queues a <c>test</c> event for one endpoint; its id, or null when there is no such endpoint.</summary>
-    public string? SendTest(string id)
+    /// <inheritdoc />
+    public Task<string?> SendTestAsync(string id, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         using var session = StoreSession.Write(_store);
         if (session.Endpoints().All(e => e.Id != id))
         {
-            return null;
+            return Task.FromResult<string?>(null);
         }
 
         var test = StorefrontEvents.Test("evt_test_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), now);
         session.InsertEventFor(id, "", test, now);
         session.Commit();
         _signal.Work.Set();
-        return test.Id;
+        return Task.FromResult<string?>(test.Id);
     }
 
-    /// <summary>Deliveries of one status (<c>pending</c>, <c>delivered</c>, <c>failed</c>), oldest event first.</summary>
-    public IReadOnlyList<DeliveryRecord> Deliveries(string status, string? endpointId, int limit)
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> DeliveriesAsync(string status, string? endpointId, int limit, CancellationToken cancellationToken)
     {
         using var session = StoreSession.Read(_store);
-        return session.Deliveries(status, endpointId, limit);
+        return Task.FromResult<IReadOnlyList<DeliveryRecord>>(session.Deliveries(status, endpointId, limit));
     }
 
-    /// <summary>Retries a failed delivery now, with a fresh retry period; false when there is no such failed delivery.</summary>
-    public bool Retry(string endpointId, string eventId)
+    /// <inheritdoc />
+    public Task<bool> RetryAsync(string endpointId, string eventId, CancellationToken cancellationToken)
     {
         using var session = StoreSession.Write(_store);
         var retried = session.RetryDelivery(endpointId, eventId, _time.GetUtcNow());
@@ -108,6 +108,6 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
             _signal.Work.Set();
         }
 
-        return retried;
+        return Task.FromResult(retried);
     }
 }
