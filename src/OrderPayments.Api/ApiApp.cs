@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrderPayments.Api.Queues;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
@@ -102,6 +103,7 @@ public static partial class ApiApp
             sp.GetServices<IProviderNotifications>(),
             sp.GetServices<IPaymentProvider>().Select(p => p.Provider),
             settings.StartWait));
+        builder.Services.AddFulfillmentQueueIntake(configuration);
         if (embedded)
         {
             SimulatorApp.AddPaymentSimulator(builder.Services, configuration);

@@ -1,11 +1,10 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Queues;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Serialization;
 
@@ -16,9 +15,8 @@ namespace OrderPayments.Functions;
 /// shipments as messages. A message that fails (the function throws) is retried by the platform and moved to the
 /// poison queue (<c>&lt;queue&gt;-poison</c>) after <c>maxDequeueCount</c> attempts (host.json). Both functions throw,
 /// so that the message ends in the poison queue for someone to look at rather than being lost: for an order not found
-/// (yet), for a transient fault, and for a malformed message (not JSON, a field missing or invalid; logged with the
-/// reason, never with the body). A well-formed shipment the order refuses (its state or amounts) is logged and dropped:
-/// retrying cannot change that answer.
+/// (yet), for a transient fault, for a malformed message (not JSON, a field missing or invalid; logged with the
+/// reason, never with the body), and for a shipment the order refuses (its state or amounts; logged with the reason).
 /// </summary>
 public sealed partial class NotificationFunctions
 {
@@ -53,34 +51,31 @@ public sealed partial class NotificationFunctions
 
     /// <summary>
     /// A shipment from the fulfillment system: <c>{ "orderId": "…", "fulfillment": { "shipmentId": "…", "amount": {…} } }</c>,
-    /// the fulfillment being the body of <c>POST /api/orders/{orderId}/fulfillments</c>. Throws (retried, then the
-    /// poison queue) when the order is not found and when the message is not such a shipment; a shipment the order
-    /// refuses is logged and dropped.
+    /// the fulfillment being the body of <c>POST /api/orders/{orderId}/fulfillments</c>, read and recorded by
+    /// <see cref="FulfillmentIntake"/> (the self-hosted API's queue intake does the same). Returns once the shipment is
+    /// recorded (or was before: a redelivery is answered as a repeat). Throws otherwise, so the platform retries the
+    /// message and moves it to the poison queue after <c>maxDequeueCount</c> attempts: when the message is not such a
+    /// shipment, when the order is not found, and when the order refuses the shipment (its state or amounts; logged with
+    /// the reason) — a refused shipment is kept for someone to look at, never dropped.
     /// </summary>
     /// <exception cref="InvalidDataException">The message is not a shipment (not JSON, <c>orderId</c> or <c>fulfillment</c> missing, a field invalid).</exception>
-    /// <exception cref="InvalidOperationException">No order has the id (yet).</exception>
+    /// <exception cref="InvalidOperationException">No order has the id (yet), or the order refuses the shipment.</exception>
     [Function(nameof(ApplyFulfillment))]
     public async Task ApplyFulfillment([QueueTrigger(OrchestrationNames.FulfillmentsQueue)] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
     {
-        var (orderId, body) = ReadShipment(message);
         var requests = _orders.Requests(client, TimeSpan.Zero);
-        var response = await requests.FulfillAsync(orderId, body, $"queue:{OrchestrationNames.FulfillmentsQueue}", context.CancellationToken);
-        var reason = response.Body is ApiProblem problem ? problem.Detail : response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (response.StatusCode == 404)
+        var result = await FulfillmentIntake.RecordAsync(requests, message, FulfillmentIntake.Caller(OrchestrationNames.FulfillmentsQueue), context.CancellationToken);
+        switch (result.Disposition)
         {
-            // The order may not be visible yet: let the platform retry (then the poison queue).
-            throw new InvalidOperationException($"Order '{orderId}' not found for a queued shipment.");
-        }
-
-        if (response.StatusCode == 400)
-        {
-            // The shipment itself is invalid (a field missing or malformed): no retry can fix it, but it must not be lost.
-            throw Malformed(OrchestrationNames.FulfillmentsQueue, $"the shipment for order '{orderId}' is invalid: {reason}");
-        }
-
-        if (response.StatusCode >= 400)
-        {
-            LogRefusedShipment(_logger, orderId, reason);
+            case FulfillmentDisposition.Malformed:
+                // No retry can fix it, but it must not be lost: the platform's retries end in the poison queue.
+                throw Malformed(OrchestrationNames.FulfillmentsQueue, result.Reason!);
+            case FulfillmentDisposition.NotFound:
+                // The order may not be visible yet: let the platform retry (then the poison queue).
+                throw new InvalidOperationException($"Order '{result.OrderId}' not found for a queued shipment.");
+            case FulfillmentDisposition.Refused:
+                LogRefusedShipment(_logger, result.OrderId!, result.Reason!);
+                throw new InvalidOperationException($"The shipment queued for order '{result.OrderId}' is refused: {result.Reason}");
         }
     }
 
@@ -102,37 +97,6 @@ public sealed partial class NotificationFunctions
             : throw Malformed(OrchestrationNames.NotificationsQueue, "a notification needs reference, input and dedupeKey");
     }
 
-    /// <summary>The order id and the fulfillment body in a shipment message, or the malformed message thrown (after logging why).</summary>
-    private (string OrderId, byte[] Body) ReadShipment(string message)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(message);
-        }
-        catch (JsonException exception)
-        {
-            throw Malformed(OrchestrationNames.FulfillmentsQueue, $"it is not JSON: {exception.Message}", exception);
-        }
-
-        if (node is not JsonObject shipment)
-        {
-            throw Malformed(OrchestrationNames.FulfillmentsQueue, "it is not a JSON object");
-        }
-
-        if (shipment["orderId"] is not JsonValue id || !id.TryGetValue<string>(out var orderId) || string.IsNullOrWhiteSpace(orderId))
-        {
-            throw Malformed(OrchestrationNames.FulfillmentsQueue, "orderId (a string) is required");
-        }
-
-        if (shipment["fulfillment"] is not JsonObject fulfillment)
-        {
-            throw Malformed(OrchestrationNames.FulfillmentsQueue, $"the shipment for order '{orderId}' has no fulfillment object");
-        }
-
-        return (orderId, Encoding.UTF8.GetBytes(fulfillment.ToJsonString()));
-    }
-
     /// <summary>Logs why a message is malformed and returns the exception to throw: the platform retries it, then moves it to the poison queue.</summary>
     private InvalidDataException Malformed(string queue, string reason, Exception? inner = null)
     {
@@ -146,7 +110,7 @@ public sealed partial class NotificationFunctions
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DedupeKey}: {Result}{Repeat}.")]
     private static partial void LogNotification(ILogger logger, string dedupeKey, SignalResult result, string repeat);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued shipment for order {OrderId} refused: {Reason}. Dropped.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued shipment for order {OrderId} refused: {Reason}. Retried, then moved to the poison queue.")]
     private static partial void LogRefusedShipment(ILogger logger, string orderId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed message on queue {Queue}: {Reason}. Retried, then moved to the poison queue.")]

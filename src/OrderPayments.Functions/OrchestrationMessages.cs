@@ -94,7 +94,8 @@ internal static class OrchestrationNames
 
     public const string NotificationsQueue = "payment-notifications";
 
-    public const string FulfillmentsQueue = "order-fulfillments";
+    /// <summary>The fulfillment system's shipments (the contract both hosts read: <see cref="Application.Queues.FulfillmentMessage"/>).</summary>
+    public const string FulfillmentsQueue = Application.Queues.FulfillmentMessage.DefaultQueueName;
 
     /// <summary>Every provider-call activity (one per action kind).</summary>
     public static IReadOnlyList<string> PaymentActivities { get; } =

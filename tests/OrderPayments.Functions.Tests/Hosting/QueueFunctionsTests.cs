@@ -79,6 +79,28 @@ public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite
         (await sut.Api.StatsAsync())["appliedPerIdempotencyKey"]!.AsObject().ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task ApplyFulfillment_ShipmentTheOrderRefuses_LoggedRetriedThenMovedToPoisonQueue()
+    {
+        await using var sut = await CreateSutAsync();
+        await sut.AuthorizedOrderAsync("refused-1", 1000);
+        var shipment = Shipment("refused-1", "ship-1", 1500);
+
+        await sut.Fulfillments.SendAsync(shipment);
+        var deliveries = await sut.Fulfillments.ProcessAllAsync();
+
+        deliveries.Select(d => d.Delivery).ShouldBe([.. Enumerable.Repeat(QueueDelivery.Released, 4), QueueDelivery.Poisoned]);
+        deliveries.ShouldAllBe(d => d.Failure is InvalidOperationException && d.Failure.Message.Contains("'refused-1' is refused"));
+        (await QueueTrigger.PeekAsync(sut.Fulfillments.Queue)).ShouldBeEmpty();
+        (await QueueTrigger.PeekAsync(sut.Fulfillments.PoisonQueue)).ShouldBe([shipment], "kept for someone to look at, not dropped");
+        sut.Log.Warnings.Count.ShouldBe(5, "one logged reason per attempt");
+        sut.Log.Warnings.ShouldAllBe(w => w.StartsWith("Queued shipment for order refused-1 refused: Capturing", StringComparison.Ordinal));
+        var order = await sut.Api.GetOrderAsync("refused-1");
+        ((long?)order["amounts"]!["captured"]).ShouldBe(0);
+        order["shipments"]!.AsArray().ShouldBeEmpty();
+        (await sut.AppliedAsync("refused-1")).ShouldBe("refused-1-1-create-1=1");
+    }
+
     [Theory]
     [InlineData("shipment ship-1 for malformed-1", "it is not JSON")]
     [InlineData("""["malformed-1","ship-1"]""", "it is not a JSON object")]
