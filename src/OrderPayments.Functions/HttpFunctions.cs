@@ -126,7 +126,7 @@ public sealed class HttpFunctions
     }
 
     /// <summary>Reads the capped raw body and answers with <paramref name="handle"/>'s response (413 when too large, as the self-hosted API).</summary>
-    private static async Task<HttpResponseData> WithBodyAsync(HttpRequestData request, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
+    internal static async Task<HttpResponseData> WithBodyAsync(HttpRequestData request, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
     {
         var cancellationToken = request.FunctionContext.CancellationToken;
         return await WriteAsync(request, await RawBodies.ReadAsync(request.Body, null, cancellationToken) is { } body
@@ -139,7 +139,7 @@ public sealed class HttpFunctions
 
     private OrderPaymentRequests Requests(DurableTaskClient client) => _orders.Requests(client, TimeSpan.FromSeconds(5));
 
-    private static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ApiResponse response)
+    internal static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ApiResponse response)
     {
         var http = request.CreateResponse((HttpStatusCode)response.StatusCode);
         if (response.Location is { } location)

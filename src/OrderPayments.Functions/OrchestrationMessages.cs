@@ -92,6 +92,9 @@ internal static class OrchestrationNames
     /// <summary>The activity that records applied signals' outcomes and answers those still to apply.</summary>
     public const string DrainSignals = nameof(SignalInboxFunctions.DrainSignals);
 
+    /// <summary>The activity that records a step's storefront events (<see cref="Notifications.StorefrontFunctions"/>).</summary>
+    public const string RecordStorefrontEvents = "RecordStorefrontEvents";
+
     public const string NotificationsQueue = "payment-notifications";
 
     /// <summary>The fulfillment system's shipments (the contract both hosts read: <see cref="Application.Queues.FulfillmentMessage"/>).</summary>

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 using OrderPayments.Application.Hosting;
 using OrderPayments.Application.Payments;
 using OrderPayments.Application.Notifications;
+using OrderPayments.Application.Storefront;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Functions;
+using OrderPayments.Functions.Notifications;
 using OrderPayments.Functions.Signals;
 using OrderPayments.PayEx;
 using OrderPayments.Vipps;
@@ -29,6 +31,21 @@ var host = new HostBuilder()
             sp.GetRequiredService<ISignalInbox>(),
             sp.GetServices<IProviderNotifications>(),
             sp.GetServices<IPaymentProvider>()));
+        // Storefront notifications: a table beside the inbox, delivered by a timer function with the shared deliverer.
+        services.AddOptions<StorefrontDeliveryOptions>()
+            .Bind(configuration.GetSection(StorefrontDeliveryOptions.SectionName))
+            .Validate(o => o.Problems().Count == 0, "Notifications settings are invalid (see StorefrontDeliveryOptions.Problems).")
+            .ValidateOnStart();
+        services.AddHttpClient(StorefrontNotifications.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddSingleton(sp => new TableNotificationStore(
+            SignalInboxStorage.Table(configuration, configuration[StorefrontNotifications.TableNameSetting] is { Length: > 0 } table ? table : TableNotificationStore.DefaultTableName),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StorefrontDeliverer(
+            sp.GetRequiredService<TableNotificationStore>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(StorefrontNotifications.HttpClientName),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<StorefrontDeliveryOptions>>().Value));
         services.AddVipps(configuration);
         if (!string.IsNullOrWhiteSpace(configuration["PayEx:AccessToken"]))
         {

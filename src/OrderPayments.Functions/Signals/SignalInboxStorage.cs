@@ -16,9 +16,14 @@ internal static class SignalInboxStorage
     /// <c>__tableServiceUri</c>, with <c>__clientId</c> for a user-assigned managed identity).
     /// </summary>
     /// <exception cref="InvalidOperationException">Neither form is configured.</exception>
-    public static TableClient Table(IConfiguration configuration)
+    public static TableClient Table(IConfiguration configuration) =>
+        Table(configuration, configuration[TableNameSetting] is { Length: > 0 } name ? name : TableSignalInbox.DefaultTableName);
+
+    /// <summary>The table <paramref name="tableName"/> in the app's storage account, reached as above.</summary>
+    /// <exception cref="InvalidOperationException">Neither form is configured.</exception>
+    public static TableClient Table(IConfiguration configuration, string tableName)
     {
-        var tableName = configuration[TableNameSetting] is { Length: > 0 } name ? name : TableSignalInbox.DefaultTableName;
+        ArgumentNullException.ThrowIfNull(configuration);
         if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connectionString)
         {
             return new TableClient(connectionString, tableName);
@@ -29,7 +34,7 @@ internal static class SignalInboxStorage
             ? new Uri(uri)
             : section["accountName"] is { Length: > 0 } account
                 ? new Uri($"https://{account}.table.core.windows.net")
-                : throw new InvalidOperationException("Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName: the signal inbox lives in the app's storage account.");
+                : throw new InvalidOperationException("Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName: the signal inbox and the storefront notifications live in the app's storage account.");
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
         return new TableServiceClient(serviceUri, credential).GetTableClient(tableName);
     }
