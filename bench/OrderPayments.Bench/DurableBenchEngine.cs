@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Functions.CrashHost;
+using OrderPayments.Functions.Notifications;
 using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Bench;
@@ -25,6 +26,7 @@ internal sealed class DurableBenchEngine : IAsyncDisposable
     {
         _storage = storageConnectionString;
         _inbox = new TableSignalInbox(new TableClient(storageConnectionString, _hub + "signals"));
+        Notifications = new TableNotificationStore(new TableClient(storageConnectionString, _hub + "notifications"), TimeProvider.System);
     }
 
     public void Configure(WebApplicationBuilder builder)
@@ -36,7 +38,10 @@ internal sealed class DurableBenchEngine : IAsyncDisposable
     public async Task StartAsync(IServiceProvider services) =>
         _engine = await AzureStorageEngine.StartAsync(
             AzureStorageEngine.Settings(_storage, _hub, "bench"),
-            registry => OrderPaymentTasks.Register(registry, services.GetRequiredService<OrderPaymentWorkflow>, services.GetRequiredService<PaymentActivities>, _inbox));
+            registry => OrderPaymentTasks.Register(registry, services.GetRequiredService<OrderPaymentWorkflow>, services.GetRequiredService<PaymentActivities>, _inbox, Notifications));
+
+    /// <summary>The storefront notifications of this engine's orders (a table beside the inbox).</summary>
+    internal TableNotificationStore Notifications { get; }
 
     public async ValueTask DisposeAsync()
     {

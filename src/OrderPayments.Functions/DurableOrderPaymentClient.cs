@@ -20,10 +20,12 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
     private readonly OrderPaymentWorkflow _workflow;
     private readonly TimeProvider _time;
     private readonly ISignalInbox _inbox;
+    private readonly bool _notify;
 
-    /// <summary>Creates the client for one function invocation's <see cref="DurableTaskClient"/>.</summary>
-    internal DurableOrderPaymentClient(DurableTaskClient client, OrderPaymentWorkflow workflow, TimeProvider time, ISignalInbox inbox)
+    /// <summary>Creates the client for one function invocation's <see cref="DurableTaskClient"/>; <paramref name="notify"/>: orders started record storefront events.</summary>
+    internal DurableOrderPaymentClient(DurableTaskClient client, OrderPaymentWorkflow workflow, TimeProvider time, ISignalInbox inbox, bool notify = false)
     {
+        _notify = notify;
         _client = client;
         _workflow = workflow;
         _time = time;
@@ -56,7 +58,7 @@ public sealed class DurableOrderPaymentClient : IOrderPaymentClient
         {
             await _client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestrationNames.Orchestrator,
-                new OrchestratorInput(request, null, By: by).ToJson(),
+                new OrchestratorInput(request, null, By: by, Notify: _notify).ToJson(),
                 new StartOrchestrationOptions(id),
                 cancellationToken);
         }

@@ -19,9 +19,11 @@ public sealed class DurableOrderPayments
     private readonly ISignalInbox _inbox;
     private readonly IEnumerable<IProviderNotifications> _notifications;
     private readonly IEnumerable<IPaymentProvider> _providers;
+    private readonly bool _notify;
 
-    internal DurableOrderPayments(OrderPaymentWorkflow workflow, TimeProvider time, ISignalInbox inbox, IEnumerable<IProviderNotifications> notifications, IEnumerable<IPaymentProvider> providers)
+    internal DurableOrderPayments(OrderPaymentWorkflow workflow, TimeProvider time, ISignalInbox inbox, IEnumerable<IProviderNotifications> notifications, IEnumerable<IPaymentProvider> providers, bool notify = true)
     {
+        _notify = notify;
         _workflow = workflow;
         _time = time;
         _inbox = inbox;
@@ -35,7 +37,7 @@ public sealed class DurableOrderPayments
     internal IEnumerable<IProviderNotifications> Notifications => _notifications;
 
     /// <summary>The workflow client over <paramref name="client"/>.</summary>
-    public DurableOrderPaymentClient Client(DurableTaskClient client) => new(client, _workflow, _time, _inbox);
+    public DurableOrderPaymentClient Client(DurableTaskClient client) => new(client, _workflow, _time, _inbox, _notify);
 
     /// <summary>The shared request handlers over <paramref name="client"/>; a start waits up to <paramref name="startWait"/> for the redirect URL.</summary>
     public OrderPaymentRequests Requests(DurableTaskClient client, TimeSpan startWait) =>

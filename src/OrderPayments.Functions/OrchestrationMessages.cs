@@ -16,7 +16,8 @@ namespace OrderPayments.Functions;
 /// <param name="Version">Steps taken in earlier generations.</param>
 /// <param name="Applied">Outcomes of applied signals not yet recorded in the inbox (the next drain records them).</param>
 /// <param name="By">Who asked for the start (first generation only), named in the history.</param>
-internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentState? State, long Version = 0, IReadOnlyList<AppliedSignal>? Applied = null, string? By = null)
+/// <param name="Notify">Record storefront events of this order's steps (fixed at its start, so a replay never differs).</param>
+internal sealed record OrchestratorInput(PaymentRequest? Request, OrderPaymentState? State, long Version = 0, IReadOnlyList<AppliedSignal>? Applied = null, string? By = null, bool Notify = false)
 {
     public string ToJson() => JsonSerializer.Serialize(this, OrderPaymentsJson.Options);
 

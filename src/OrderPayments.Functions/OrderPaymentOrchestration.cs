@@ -55,6 +55,8 @@ public static class OrderPaymentOrchestration
         private readonly OrderPaymentWorkflow _workflow;
         private readonly List<WorkflowAction> _pending = [];
         private readonly List<AppliedSignal> _applied;
+        private readonly List<Notifications.SequencedEvent> _events = [];
+        private readonly bool _notify;
         private OrderPaymentState _state;
         private long _version;
         private int _steps;
@@ -65,6 +67,7 @@ public static class OrderPaymentOrchestration
             _context = context;
             _workflow = workflow;
             _applied = [.. input.Applied ?? []];
+            _notify = input.Notify;
             _version = input.Version;
             _now = Now();
             if (input.State is { } carried)
@@ -94,6 +97,7 @@ public static class OrderPaymentOrchestration
             while (true)
             {
                 await RunCallsAsync();
+                await RecordEventsAsync();
                 if (_applied.Count > 0)
                 {
                     // Outcomes are recorded promptly (a retry of a signal is answered with its outcome), and only once
@@ -129,7 +133,7 @@ public static class OrderPaymentOrchestration
                 if (_steps >= MaxStepsPerGeneration)
                 {
                     // Nothing rides on the events: outcomes not yet recorded travel in the input, signals stay in the inbox.
-                    _context.ContinueAsNew(new OrchestratorInput(null, _state, _version, _applied).ToJson(), preserveUnprocessedEvents: false);
+                    _context.ContinueAsNew(new OrchestratorInput(null, _state, _version, _applied, Notify: _notify).ToJson(), preserveUnprocessedEvents: false);
                     return "ContinuedAsNew";
                 }
 
@@ -190,11 +194,49 @@ public static class OrderPaymentOrchestration
 
         private WorkflowStep Decide(WorkflowInput input, bool recorded = false)
         {
+            var before = _state;
             var step = recorded ? _workflow.Apply(_state, input, Now()) : _workflow.Decide(_state, input, Now());
             _state = step.State;
             _pending.AddRange(step.Actions);
-            _version++;
+            if (!ReferenceEquals(before, _state))
+            {
+                // The version counts changes of the state (as the embedded runtime's does): an input that changes nothing leaves it.
+                _version++;
+                if (_notify)
+                {
+                    // Derived from the states alone: the same events, with the same ids, on every replay.
+                    _events.AddRange(Application.Storefront.StorefrontEvents.Derive(before, step, input, _version, Now())
+                        .Select((e, index) => new Notifications.SequencedEvent((_version * 1000) + index, e)));
+                }
+            }
+
             return step;
+        }
+
+        /// <summary>Records the storefront events of the steps since the last call (an activity, idempotent by event id); retried until it succeeds.</summary>
+        private async Task RecordEventsAsync()
+        {
+            if (_events.Count == 0)
+            {
+                return;
+            }
+
+            var message = new Notifications.StorefrontEventsMessage(OrderId, [.. _events]).ToJson();
+            _events.Clear();
+            while (true)
+            {
+                _steps++;
+                try
+                {
+                    await _context.CallActivityAsync<string>(OrchestrationNames.RecordStorefrontEvents, message, ActivityOptions);
+                    return;
+                }
+                catch (TaskFailedException)
+                {
+                    // The table is out of reach: the events wait in the orchestration's history; try again later.
+                    await _context.CreateTimer(_context.CurrentUtcDateTime.Add(RetryPause), CancellationToken.None);
+                }
+            }
         }
 
         /// <summary>Records the outcomes applied since the last drain and answers what is still to apply; retried until it succeeds.</summary>

@@ -30,7 +30,8 @@ var host = new HostBuilder()
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ISignalInbox>(),
             sp.GetServices<IProviderNotifications>(),
-            sp.GetServices<IPaymentProvider>()));
+            sp.GetServices<IPaymentProvider>(),
+            !string.Equals(configuration[StorefrontNotifications.EnabledSetting], "false", StringComparison.OrdinalIgnoreCase)));
         // Storefront notifications: a table beside the inbox, delivered by a timer function with the shared deliverer.
         services.AddOptions<StorefrontDeliveryOptions>()
             .Bind(configuration.GetSection(StorefrontDeliveryOptions.SectionName))

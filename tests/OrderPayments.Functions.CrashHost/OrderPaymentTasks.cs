@@ -5,6 +5,7 @@ using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Functions.Notifications;
 using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions.CrashHost;
@@ -22,7 +23,7 @@ internal static class OrderPaymentTasks
     /// an orchestration or activity runs, so they may resolve services that exist only after the worker started.
     /// <paramref name="episode"/> is told the instance id each time the orchestrator runs (one episode per work item).
     /// </summary>
-    public static void Register(DurableTaskRegistry registry, Func<OrderPaymentWorkflow> workflow, Func<PaymentActivities> activities, ISignalInbox inbox, Action<string>? episode = null)
+    public static void Register(DurableTaskRegistry registry, Func<OrderPaymentWorkflow> workflow, Func<PaymentActivities> activities, ISignalInbox inbox, TableNotificationStore notifications, Action<string>? episode = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestratorFunc<string, string>(OrchestrationNames.Orchestrator, (context, _) =>
@@ -36,6 +37,7 @@ internal static class OrderPaymentTasks
         }
 
         registry.AddActivityFunc<string, string>(OrchestrationNames.DrainSignals, async (_, input) => await SignalInboxFunctions.DrainAsync(inbox, input!, CancellationToken.None));
+        registry.AddActivityFunc<string, string>(OrchestrationNames.RecordStorefrontEvents, async (_, input) => await StorefrontFunctions.RecordAsync(notifications, input!, CancellationToken.None));
     }
 
     /// <summary>
@@ -44,14 +46,15 @@ internal static class OrderPaymentTasks
     /// inbox, and its <see cref="DurableOrderPaymentClient"/> as the host's <see cref="IOrderPaymentClient"/> (the
     /// embedded runtime's registrations yield to it). The engine is asked for when the first request needs it.
     /// </summary>
-    public static void AddDurableOrderPayments(IServiceCollection services, Func<ISignalInbox> inbox, Func<DurableTaskClient> client)
+    public static void AddDurableOrderPayments(IServiceCollection services, Func<ISignalInbox> inbox, Func<DurableTaskClient> client, bool notify = false)
     {
         services.AddSingleton(sp => new DurableOrderPayments(
             sp.GetRequiredService<OrderPaymentWorkflow>(),
             sp.GetRequiredService<TimeProvider>(),
             inbox(),
             sp.GetServices<IProviderNotifications>(),
-            sp.GetServices<IPaymentProvider>()));
+            sp.GetServices<IPaymentProvider>(),
+            notify));
         services.AddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<DurableOrderPayments>().Client(client()));
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Functions.CrashHost;
+using OrderPayments.Functions.Notifications;
 using OrderPayments.Functions.Signals;
 using OrderPayments.Vipps;
 
@@ -34,7 +35,8 @@ await using var engine = await AzureStorageEngine.StartAsync(settings, registry 
     registry,
     services.GetRequiredService<OrderPaymentWorkflow>,
     services.GetRequiredService<PaymentActivities>,
-    inbox));
+    inbox,
+    new TableNotificationStore(SignalInboxStorage.Table(configuration, TableNotificationStore.DefaultTableName), TimeProvider.System)));
 Console.WriteLine("ready");
 
 await Console.OpenStandardInput().CopyToAsync(Stream.Null);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderPayments.Api.Tests;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Storefront;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Functions.CrashHost;
 
@@ -39,8 +40,19 @@ internal sealed class DurableApiEngine : IApiEngine
 
     public void Configure(WebApplicationBuilder builder)
     {
+        // Storefront events are recorded for orders started while Notifications:Enabled is true (as in the Functions app,
+        // where it is on unless set to false; off here unless a test asks, to keep the other scenarios' steps as they were).
+        var notify = string.Equals(builder.Configuration["Notifications:Enabled"], "true", StringComparison.OrdinalIgnoreCase);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Runtime:DispatcherEnabled"] = "false" });
-        OrderPaymentTasks.AddDurableOrderPayments(builder.Services, () => Engine.Inbox, () => Engine.Client);
+        OrderPaymentTasks.AddDurableOrderPayments(builder.Services, () => Engine.Inbox, () => Engine.Client, notify);
+
+        // The API's notification routes manage the engine's table, and a loop delivers from it (the Functions app's timer).
+        builder.Services.AddSingleton<INotificationEndpoints>(_ => Engine.Notifications);
+        builder.Services.AddHostedService(sp => new TableDeliveryLoop(
+            () => Engine.Notifications,
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorefrontDeliveryOptions>>().Value));
     }
 
     public async Task StartAsync(IServiceProvider services)

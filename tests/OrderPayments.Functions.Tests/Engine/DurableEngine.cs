@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Testing;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Functions.CrashHost;
+using OrderPayments.Functions.Notifications;
 using OrderPayments.Functions.Signals;
 
 namespace OrderPayments.Functions.Tests.Engine;
@@ -30,8 +31,9 @@ internal sealed class DurableEngine : IAsyncDisposable
 {
     private readonly IAsyncDisposable _engine;
 
-    private DurableEngine(DurableTaskClient client, string taskHub, TableClient inboxTable, IAsyncDisposable engine, ConcurrentDictionary<string, int> episodes)
+    private DurableEngine(DurableTaskClient client, string taskHub, TableClient inboxTable, TableNotificationStore notifications, IAsyncDisposable engine, ConcurrentDictionary<string, int> episodes)
     {
+        Notifications = notifications;
         Client = client;
         Episodes = episodes;
         TaskHub = taskHub;
@@ -52,6 +54,9 @@ internal sealed class DurableEngine : IAsyncDisposable
 
     internal TableSignalInbox Inbox { get; }
 
+    /// <summary>The storefront notifications of this engine's orders (a table beside the inbox).</summary>
+    internal TableNotificationStore Notifications { get; }
+
     /// <summary>
     /// Starts the engine. The orchestrator gets <paramref name="workflow"/>; the activities resolve the providers'
     /// <see cref="PaymentActivities"/> from <paramref name="activities"/> when they first run. The signal inbox is a new
@@ -64,9 +69,10 @@ internal sealed class DurableEngine : IAsyncDisposable
         var hub = "op" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var inboxTable = new TableClient(storageConnectionString, hub + "signals");
         var inbox = new TableSignalInbox(inboxTable);
+        var notifications = new TableNotificationStore(new TableClient(storageConnectionString, hub + "notifications"), TimeProvider.System);
         var episodes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         void Register(DurableTaskRegistry registry) =>
-            OrderPaymentTasks.Register(registry, workflow, activities, inbox, id => episodes.AddOrUpdate(id, 1, (_, count) => count + 1));
+            OrderPaymentTasks.Register(registry, workflow, activities, inbox, notifications, id => episodes.AddOrUpdate(id, 1, (_, count) => count + 1));
 
         if (backend == DurableBackend.InMemory)
         {
@@ -76,11 +82,11 @@ internal sealed class DurableEngine : IAsyncDisposable
             }
 
             var testHost = await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { Port = AzureStorageEngine.FreePort() });
-            return new DurableEngine(testHost.Client, hub, inboxTable, testHost, episodes);
+            return new DurableEngine(testHost.Client, hub, inboxTable, notifications, testHost, episodes);
         }
 
         var engine = await AzureStorageEngine.StartAsync(AzureStorageEngine.Settings(storageConnectionString, hub, "tests"), dispatch ? Register : null);
-        return new DurableEngine(engine.Client, hub, inboxTable, engine, episodes);
+        return new DurableEngine(engine.Client, hub, inboxTable, notifications, engine, episodes);
     }
 
     public ValueTask DisposeAsync() => _engine.DisposeAsync();
