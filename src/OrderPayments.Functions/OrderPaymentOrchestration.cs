@@ -184,7 +184,12 @@ public static class OrderPaymentOrchestration
             var step = _workflow.Decide(_state, input, Now());
             _state = step.State;
             _pending.AddRange(step.Actions);
-            _version++;
+            if (step.Outcome == InputOutcome.Applied)
+            {
+                // The version counts changes of the state (as the embedded runtime's does): an input that changes nothing leaves it.
+                _version++;
+            }
+
             return step;
         }
 
