@@ -4,8 +4,11 @@ using OrderPayments.Bench;
 // dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- callbacks [count]
 return args switch
 {
+    ["callbacks", var count] => await CallbackBenchmark.RunAsync(Number(count), 16),
+    ["callbacks"] => await CallbackBenchmark.RunAsync(10_000, 16),
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
     ["dispatcher"] => await DispatcherBenchmark.RunAsync(5000),
     ["waiting", var count] => await WaitingBenchmark.RunAsync(Number(count), 64),
@@ -36,6 +39,6 @@ static (int Orders, int Concurrency, string? Json, bool Embedded, string? Durabl
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] | waiting N | dispatcher [orders]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] | waiting N | dispatcher [orders] | callbacks [count]");
     return 2;
 }

@@ -240,6 +240,8 @@ public static partial class ApiApp
         NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body) with
         {
             Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            // The connection's address: a forwarded header counts only where ASP.NET Core's forwarded-headers middleware was configured for it.
+            RemoteAddress = request.HttpContext.Connection.RemoteIpAddress,
         };
 
     private static void MapNotifications(WebApplication app, string pattern, Domain.PaymentProvider provider, int refusal, string summary) =>

@@ -91,7 +91,9 @@ public sealed class HttpFunctions
 
     /// <summary>
     /// <c>POST /api/callbacks/payex?reference=…</c>: PayEx callbacks are unsigned, so each is only a trigger to read the
-    /// payment through the authenticated API; queued like the webhooks.
+    /// payment through the authenticated API; queued like the webhooks (at most one per payment and hint interval is
+    /// recorded). The worker does not see the caller's address, so <c>PayEx:CallbackAllowedSources</c> refuses every
+    /// callback here: restrict the source with the Function App's access restrictions instead.
     /// </summary>
     [Function("PayExCallback")]
     public Task<WebhookResult> PayExCallback(

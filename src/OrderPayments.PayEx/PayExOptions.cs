@@ -21,6 +21,18 @@ public sealed class PayExOptions : OrderPayments.Http.HttpResilienceOptions
     /// <summary>The public URL of this deployment's <c>/api/callbacks/payex</c>; each payment's reference is added as <c>?reference=</c>.</summary>
     public Uri? CallbackUrl { get; set; }
 
+    /// <summary>
+    /// Source addresses the callback is taken from, as CIDR ranges or single addresses (<c>PayEx:CallbackAllowedSources:0</c>,
+    /// …); empty (the default) takes callbacks from anywhere. Swedbank Pay publishes its callback source range as
+    /// <c>20.91.170.120/29</c> from 2025-03-12, earlier <c>51.107.183.58</c> and <c>91.132.170.1</c>, and asks for
+    /// IP allow-listing, not names (shared/swedbankpay/NOTES.md §7, from its <c>_includes/callback.md</c>). A callback
+    /// from elsewhere is answered 403 and nothing is recorded. The address checked is the connection's: behind a reverse
+    /// proxy it is the proxy's unless the host is configured explicitly for forwarded headers (never a header read here).
+    /// The Functions worker does not see the caller's address, so there a set list refuses every callback: use the Function
+    /// App's access restrictions instead.
+    /// </summary>
+    public IList<string> CallbackAllowedSources { get; } = new List<string>();
+
     /// <summary>Where the payer returns when the order has no return URL (push-message flows); PayEx requires one.</summary>
     public Uri? DefaultCompleteUrl { get; set; }
 

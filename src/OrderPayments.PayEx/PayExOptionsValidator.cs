@@ -22,6 +22,11 @@ internal sealed class PayExOptionsValidator : IValidateOptions<PayExOptions>
         Require(options.CallbackUrl is null || options.CallbackUrl.IsAbsoluteUri, nameof(options.CallbackUrl), "must be an absolute URL.");
         Require(options.DefaultCompleteUrl is null || options.DefaultCompleteUrl.IsAbsoluteUri, nameof(options.DefaultCompleteUrl), "must be an absolute URL.");
         Require(options.Language is "nb-NO" or "en-US" or "sv-SE", nameof(options.Language), "must be nb-NO, en-US or sv-SE.");
+        foreach (var source in options.CallbackAllowedSources)
+        {
+            Require(PayExNotifications.TryParseNetwork(source, out _), nameof(options.CallbackAllowedSources), $"has '{source}', which is not an address or a CIDR range (e.g. 20.91.170.120/29).");
+        }
+
         errors.AddRange(options.ResilienceProblems().Select(p => $"{PayExOptions.SectionName}:{p.Setting} {p.Rule}"));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,3 +1,5 @@
+using OrderPayments.Vipps.Webhooks;
+
 namespace OrderPayments.Vipps;
 
 /// <summary>
@@ -27,6 +29,15 @@ public sealed class VippsOptions : OrderPayments.Http.HttpResilienceOptions
 
     /// <summary>The public HTTPS URL Vipps delivers webhooks to; the signature is computed over its path and host.</summary>
     public Uri? WebhookUrl { get; set; }
+
+    /// <summary>
+    /// How far a webhook's signed <c>x-ms-date</c> may be from this host's clock, either way (default 5 min). A valid
+    /// signature proves who sent a delivery, not when: outside this window the delivery is answered 401 and nothing is
+    /// recorded, so a captured delivery cannot be replayed for ever. Vipps retries failed deliveries for up to 7 days
+    /// and does not document whether a retry carries a fresh date (shared/vipps/NOTES.md §10.4): if refused retries show
+    /// up in the logs, widen this (the dedupe of redeliveries does not depend on it).
+    /// </summary>
+    public TimeSpan WebhookMaxClockSkew { get; set; } = VippsWebhookVerifier.DefaultMaxClockSkew;
 
     /// <summary><c>Vipps-System-Name</c>, at most 30 characters (default <c>OrderPayments</c>).</summary>
     public string SystemName { get; set; } = "OrderPayments";

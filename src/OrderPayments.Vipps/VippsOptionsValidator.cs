@@ -38,6 +38,7 @@ public sealed class VippsOptionsValidator : IValidateOptions<VippsOptions>
         }
 
         Require(options.TokenRefreshMargin >= TimeSpan.Zero, nameof(options.TokenRefreshMargin), "must not be negative.");
+        Require(options.WebhookMaxClockSkew > TimeSpan.Zero, nameof(options.WebhookMaxClockSkew), "must be positive.");
         errors.AddRange(options.ResilienceProblems().Select(p => $"{VippsOptions.SectionName}:{p.Setting} {p.Rule}"));
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -45,10 +45,11 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <summary>
     /// Starts the API; <paramref name="settings"/> override the test defaults. Reuses <paramref name="directory"/>'s file
     /// when given. With <paramref name="engine"/>, orders run on that engine instead of the embedded runtime (the
-    /// Functions app's tests run the same HTTP contract on the Durable Task engine). <paramref name="configure"/> may add
+    /// Functions app's tests run the same HTTP contract on the Durable Task engine). With <paramref name="time"/>, the API,
+    /// its runtime and the simulator run on that clock instead of the system's. <paramref name="configure"/> may add
     /// services before the API adds its own (registrations the API makes with TryAdd yield to them).
     /// </summary>
-    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, string? directory = null, IApiEngine? engine = null, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, string? directory = null, IApiEngine? engine = null, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "orderpayments-api-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)));
         System.IO.Directory.CreateDirectory(directory);
@@ -83,6 +84,11 @@ internal sealed class ApiHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+
             engine?.Configure(builder);
             configure?.Invoke(builder);
         });

@@ -1,8 +1,5 @@
 using OrderPayments.Domain;
-using OrderPayments.Domain.Workflow;
 using Microsoft.Extensions.Options;
-using OrderPayments.Application.Notifications;
-using System.Text;
 
 namespace OrderPayments.PayEx.Tests;
 
@@ -42,31 +39,4 @@ public sealed class PayExOptionsValidatorTests
     [Fact]
     public void Validate_Complete_Succeeds() =>
         new PayExOptionsValidator().Validate(null, new PayExOptions { AccessToken = "t", PayeeId = "p" }).ShouldBe(ValidateOptionsResult.Success);
-}
-
-public sealed class PayExNotificationsTests
-{
-    [Fact]
-    public async Task Read_CallbackWithTheReference_IsAHintForThatPayment()
-    {
-        var delivery = NotificationDelivery.From([], Encoding.UTF8.GetBytes("""{"payment":{"id":"/psp/vipps/payments/1","number":1},"transaction":{"id":"/psp/vipps/payments/1/captures/9","number":9}}""")) with
-        {
-            Query = new Dictionary<string, string> { ["reference"] = "order-7-0001" },
-        };
-
-        var read = await new PayExNotifications().ReadAsync(delivery, CancellationToken.None);
-
-        var notification = read.Notifications.ShouldHaveSingleItem();
-        notification.Input.ShouldBeOfType<ProviderNotified>().Reference.Value.ShouldBe("order-7-0001");
-        notification.DedupeKey.ShouldBe("payex:order-7-0001:/psp/vipps/payments/1/captures/9");
-    }
-
-    [Fact]
-    public async Task Read_NoReference_IsUnreadable()
-    {
-        var read = await new PayExNotifications().ReadAsync(NotificationDelivery.From([], Encoding.UTF8.GetBytes("{}")), CancellationToken.None);
-
-        read.Refusal.ShouldNotBeNull();
-        read.Unauthenticated.ShouldBeFalse();
-    }
 }

@@ -52,6 +52,15 @@ public sealed class VippsOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_NoWebhookClockSkew_IsNamed()
+    {
+        var options = Valid();
+        options.WebhookMaxClockSkew = TimeSpan.Zero;
+
+        Failures(options).ShouldHaveSingleItem().ShouldBe("Vipps:WebhookMaxClockSkew must be positive.");
+    }
+
+    [Fact]
     public void Validate_Failures_NeverContainTheSecrets()
     {
         var options = Valid();

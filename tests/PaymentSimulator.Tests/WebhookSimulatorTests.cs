@@ -43,7 +43,7 @@ public sealed class WebhookSimulatorTests
         await sim.EPayment.CaptureAsync(PaymentReference.Parse("order-42-1"), new Money(1000, Currency.NOK), IdempotencyKey.Parse("cap-1"), CancellationToken.None);
         var received = await receiver.WaitFor(3);
 
-        var verifier = new VippsWebhookVerifier(receiver.Url, registration.Secret);
+        var verifier = new VippsWebhookVerifier(receiver.Url, registration.Secret, sim.Time);
         received.ShouldAllBe(r => verifier.Verify(r.Body, r.Date, r.ContentHash, r.Authorization) == WebhookVerificationResult.Valid);
         Names(received).ShouldBe(["CREATED", "AUTHORIZED", "CAPTURED"]);
         var captured = verifier.VerifyAndParse(received[2].Body, received[2].Date, received[2].ContentHash, received[2].Authorization).Event!;

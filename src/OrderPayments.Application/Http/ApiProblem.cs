@@ -39,6 +39,9 @@ public sealed record ApiProblem(
     /// <summary>A webhook or callback is not authentic (401).</summary>
     public static ApiProblem NotAuthentic(string detail) => new(Urn("notification-not-authentic"), "The notification is not authentic.", 401, detail);
 
+    /// <summary>A webhook or callback came from a source address that is not allowed to send them (403).</summary>
+    public static ApiProblem SourceNotAllowed(string detail) => new(Urn("notification-source-not-allowed"), "The notification's source is not allowed.", 403, detail);
+
     /// <summary>There is no such route or provider (404).</summary>
     public static ApiProblem NotFound(string detail) => new(Urn("not-found"), "Not found.", 404, detail);
 

@@ -11,7 +11,10 @@ namespace OrderPayments.Application.Http;
 /// </summary>
 public static class NotificationHandling
 {
-    /// <summary>The delivery's notifications, or the problem to answer (no intake for the provider: 404; not authentic: 401; unreadable: 400).</summary>
+    /// <summary>
+    /// The delivery's notifications, each marked with <paramref name="provider"/>, or the problem to answer (no intake for
+    /// the provider: 404; not authentic: 401; source not allowed: 403; unreadable: 400).
+    /// </summary>
     public static async Task<(ApiResponse? Refusal, IReadOnlyList<ProviderNotification> Notifications)> ReadAsync(
         IEnumerable<IProviderNotifications> intakes,
         PaymentProvider provider,
@@ -24,14 +27,35 @@ public static class NotificationHandling
         }
 
         var read = await intake.ReadAsync(delivery, cancellationToken).ConfigureAwait(false);
-        return read.Refusal is { } refusal
-            ? (ApiResponse.Problem(read.Unauthenticated ? ApiProblem.NotAuthentic(refusal) : ApiProblem.MalformedJson(refusal)), [])
-            : (null, read.Notifications);
+        if (read.Refusal is { } refusal)
+        {
+            var problem = read.SourceNotAllowed ? ApiProblem.SourceNotAllowed(refusal)
+                : read.Unauthenticated ? ApiProblem.NotAuthentic(refusal)
+                : ApiProblem.MalformedJson(refusal);
+            return (ApiResponse.Problem(problem), []);
+        }
+
+        return (null, [.. read.Notifications.Select(n => n with { Provider = provider })]);
     }
 
-    /// <summary>Raises the notification to the order one of whose payments it names; <see cref="SignalResult.NotFound"/> when none does.</summary>
-    public static async Task<SignalOutcome> RecordAsync(IOrderPaymentClient client, ProviderNotification notification, CancellationToken cancellationToken) =>
-        await client.FindByReferenceAsync(notification.Reference, cancellationToken).ConfigureAwait(false) is { } orderId
-            ? await client.RaiseAsync(orderId, notification.Input, notification.DedupeKey, cancellationToken).ConfigureAwait(false)
-            : new SignalOutcome(SignalResult.NotFound);
+    /// <summary>
+    /// Raises the notification to the order one of whose payments it names, when that order pays through the provider
+    /// the notification came from; <see cref="SignalResult.NotFound"/> when no such order does (a PayEx callback naming a
+    /// Vipps order's reference, or the reverse, reaches nothing and records nothing).
+    /// </summary>
+    public static async Task<SignalOutcome> RecordAsync(IOrderPaymentClient client, ProviderNotification notification, CancellationToken cancellationToken)
+    {
+        if (await client.FindByReferenceAsync(notification.Reference, cancellationToken).ConfigureAwait(false) is not { } orderId)
+        {
+            return new SignalOutcome(SignalResult.NotFound);
+        }
+
+        if (notification.Provider is { } provider
+            && (await client.GetAsync(orderId, cancellationToken).ConfigureAwait(false))?.State.Request.Provider != provider)
+        {
+            return new SignalOutcome(SignalResult.NotFound);
+        }
+
+        return await client.RaiseAsync(orderId, notification.Input, notification.DedupeKey, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -22,12 +22,12 @@ namespace OrderPayments.Application.Http;
 /// <param name="ProviderState">The provider's state of the current attempt as last observed (CREATED, AUTHORIZED, ABORTED, EXPIRED, TERMINATED).</param>
 /// <param name="Amounts">The provider's totals and what may still be captured or refunded.</param>
 /// <param name="Deadlines">When the workflow acts on its own if nothing happens.</param>
-/// <param name="NeedsAttention">A provider call of the current attempt failed permanently; see <paramref name="Problems"/>.</param>
-/// <param name="Problems">Provider calls that failed permanently.</param>
+/// <param name="NeedsAttention">A provider call (other than a read) of the current attempt failed permanently; see <paramref name="Problems"/>.</param>
+/// <param name="Problems">Provider calls that failed permanently, and the first failed read of each attempt (reads are tried again, and need no attention).</param>
 /// <param name="Shipments">Shipments signalled and whether their captures succeeded.</param>
 /// <param name="Refunds">Refunds requested and whether they succeeded.</param>
 /// <param name="PendingSignals">Signals recorded but not applied yet (a moment's lag).</param>
-/// <param name="Version">Increases with every step.</param>
+/// <param name="Version">Increases with every step that changes the order's state (an input that changes nothing leaves it).</param>
 /// <param name="StartedAt">When the payment was started.</param>
 /// <param name="UpdatedAt">When the last step was committed.</param>
 /// <param name="History">Inputs, decisions, status changes and problems, oldest first.</param>

@@ -5,6 +5,13 @@ namespace OrderPayments.Application.Notifications;
 /// <param name="Body">The raw body bytes, exactly as received (signatures are computed over them).</param>
 public sealed record NotificationDelivery(IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body)
 {
+    /// <summary>
+    /// The remote address of the connection the delivery came over, or null when the host cannot tell (the Functions
+    /// worker). Behind a reverse proxy this is the proxy's, unless the host was configured explicitly to take the
+    /// client's from forwarded headers; a forwarded header is never read here.
+    /// </summary>
+    public System.Net.IPAddress? RemoteAddress { get; init; }
+
     /// <summary>The query string's parameters (e.g. the payment reference a PayEx callback URL carries).</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

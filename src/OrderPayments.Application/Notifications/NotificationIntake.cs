@@ -6,6 +6,12 @@ namespace OrderPayments.Application.Notifications;
 /// <param name="Unauthenticated">True when the refusal is about authenticity (answered 401), false when the body is unreadable (400).</param>
 public sealed record NotificationIntake(IReadOnlyList<ProviderNotification> Notifications, string? Refusal, bool Unauthenticated)
 {
+    /// <summary>True when the delivery came from a source address this deployment does not take notifications from (answered 403).</summary>
+    public bool SourceNotAllowed { get; init; }
+
+    /// <summary>A delivery from a source address outside the configured allow-list; nothing of it is read.</summary>
+    public static NotificationIntake FromDisallowedSource(string reason) => new([], reason, false) { SourceNotAllowed = true };
+
     /// <summary>A verified delivery.</summary>
     public static NotificationIntake Verified(params IReadOnlyList<ProviderNotification> notifications) => new(notifications, null, false);
 

@@ -58,6 +58,15 @@ public sealed record OrderPaymentState
     /// <summary>When the last query of the current attempt was issued.</summary>
     public DateTimeOffset? LastQueryIssuedAt { get; init; }
 
+    /// <summary>
+    /// Payments (this attempt's or an earlier one's) a notification asked to read and that are not read yet, oldest
+    /// first, each at most once: however many hints arrive, they coalesce into one pending read per payment.
+    /// </summary>
+    public ImmutableList<PaymentReference> HintedReferences { get; init; } = [];
+
+    /// <summary>When the last read prompted by a notification was issued (any attempt); see <see cref="WorkflowOptions.MinHintQueryInterval"/>.</summary>
+    public DateTimeOffset? LastHintQueryAt { get; init; }
+
     /// <summary>When the next poll is due, while waiting for the customer.</summary>
     public DateTimeOffset? NextPollAt { get; init; }
 
@@ -94,7 +103,10 @@ public sealed record OrderPaymentState
     /// <summary>References of earlier attempts whose leftover reservation the workflow released.</summary>
     public ImmutableList<PaymentReference> ReleasedReferences { get; init; } = [];
 
-    /// <summary>Provider calls that failed permanently, oldest first; never dropped.</summary>
+    /// <summary>
+    /// Provider calls that failed permanently, oldest first; never dropped. A failed read is not permanent (the next
+    /// poll or notification reads again): it is recorded once per attempt and does not make the order need attention.
+    /// </summary>
     public ImmutableList<PaymentProblem> Problems { get; init; } = [];
 
     /// <summary>Inputs and decisions, oldest first (at most <see cref="WorkflowOptions.MaxHistoryEntries"/>).</summary>
@@ -114,9 +126,9 @@ public sealed record OrderPaymentState
     [JsonIgnore]
     public bool IsFinal => Status is PaymentStatus.Cancelled or PaymentStatus.Completed;
 
-    /// <summary>Whether a provider call of the current attempt failed permanently and a person should look.</summary>
+    /// <summary>Whether a provider call (other than a read) of the current attempt failed permanently and a person should look.</summary>
     [JsonIgnore]
-    public bool NeedsAttention => !IsFinal && Problems.Exists(p => p.Attempt == Attempt);
+    public bool NeedsAttention => !IsFinal && Problems.Exists(p => p.Attempt == Attempt && p.Action != ActionKind.Query);
 
     /// <summary>Captures asked for whose outcome has not come back.</summary>
     [JsonIgnore]

@@ -59,17 +59,27 @@ public sealed partial class OrderPaymentWorkflow
         context.Issue(new CancelPayment(key, observation.Reference, CancelTransactionOnly: false));
     }
 
+    /// <summary>
+    /// A hint: read the payment it names, coalesced with every other hint (see
+    /// <see cref="WorkflowOptions.MinHintQueryInterval"/>). A hint that changes nothing (a final order, an echo of the
+    /// workflow's own call, a read already pending or just issued) leaves the state as it was.
+    /// </summary>
     private static InputRejection? Notify(StepContext context, ProviderNotified hint)
     {
         var state = context.State;
+        if (state.IsFinal || state.HintedReferences.Contains(hint.Reference))
+        {
+            return null;
+        }
+
         if (hint.Reference != state.Reference)
         {
-            // A hint about an earlier attempt: read it once, in case it needs releasing.
-            if (EarlierAttemptOf(state, hint.Reference) is { } attempt
+            // A hint about an earlier attempt: read it, in case it needs releasing.
+            if (EarlierAttemptOf(state, hint.Reference) is not null
                 && !state.ReleasedReferences.Contains(hint.Reference)
-                && !context.IsInFlight(ActionKind.Query, hint.Reference))
+                && !(context.IsInFlight(ActionKind.Query, hint.Reference) && state.LastHintQueryAt >= context.Now))
             {
-                context.Issue(new QueryPayment(context.NextKey(KeyOperations.Query, attempt), hint.Reference));
+                context.State = state with { HintedReferences = state.HintedReferences.Add(hint.Reference) };
             }
 
             return null;
@@ -82,10 +92,10 @@ public sealed partial class OrderPaymentWorkflow
         }
 
         var queryInFlight = context.IsInFlight(ActionKind.Query, state.Reference);
-        if (CanQuery(state) && !(queryInFlight && state.LastQueryIssuedAt >= context.Now))
+        if (CanQuery(state) && !state.QueryWanted && !(queryInFlight && state.LastQueryIssuedAt >= context.Now))
         {
-            // A query already under way may have been answered before the event it hints at: ask again after it.
-            context.State = state with { QueryWanted = true };
+            // A query already under way may have been answered before the event it hints at: read again after it.
+            context.State = state with { HintedReferences = state.HintedReferences.Add(hint.Reference) };
         }
 
         return null;
@@ -161,7 +171,12 @@ public sealed partial class OrderPaymentWorkflow
                 context.SetStatus(context.State.CancelRequested ? PaymentStatus.Cancelled : PaymentStatus.Failed);
                 break;
             case QueryPayment when current:
-                context.AddProblem(action, failure.ErrorCode, failure.Detail);
+                // A read is retried by the next poll or hint: recorded once per attempt, never a reason for attention.
+                if (!context.State.Problems.Exists(p => p.Attempt == context.State.Attempt && p.Action == ActionKind.Query))
+                {
+                    context.AddProblem(action, failure.ErrorCode, failure.Detail);
+                }
+
                 SchedulePoll(context);
                 break;
             case CapturePayment capture:

@@ -41,11 +41,20 @@ public sealed record WorkflowOptions
     /// <summary>The most history entries kept per order (default 500); older entries are dropped and counted.</summary>
     public int MaxHistoryEntries { get; init; } = 500;
 
+    /// <summary>
+    /// The shortest time between two reads of an order's payments prompted by notifications (default 5 s, the
+    /// first-poll delay Vipps' polling guideline gives). A webhook or callback is only a hint (PayEx's is not even
+    /// signed), so however many arrive, they coalesce: an order has at most one read in flight, and reads prompted by
+    /// hints start at least this far apart (its own polls keep their schedule). A hint that arrives sooner is kept as
+    /// one pending read, issued when the interval has passed and no read is in flight; further hints add nothing.
+    /// </summary>
+    public TimeSpan MinHintQueryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The defaults above.</summary>
     public static WorkflowOptions Default { get; } = new();
 
     /// <summary>Checks that the options make sense together.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A duration is not positive, the factor is below 1, or the history limit is below 10.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A duration is not positive (the grace may be zero), the factor is below 1, or the history limit is below 10.</exception>
     public WorkflowOptions Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FirstPollDelay, TimeSpan.Zero, nameof(FirstPollDelay));
@@ -56,6 +65,7 @@ public sealed record WorkflowOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FulfillmentWindow, TimeSpan.Zero, nameof(FulfillmentWindow));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefundWindow, TimeSpan.Zero, nameof(RefundWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHistoryEntries, 10, nameof(MaxHistoryEntries));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinHintQueryInterval, TimeSpan.Zero, nameof(MinHintQueryInterval));
         return this;
     }
 }

@@ -50,6 +50,7 @@ public sealed class VippsNotifications : IProviderNotifications
             WebhookVerificationResult.MissingHeaders => NotificationIntake.NotAuthentic("The x-ms-date, x-ms-content-sha256 and Authorization headers are required."),
             WebhookVerificationResult.ContentHashMismatch => NotificationIntake.NotAuthentic("x-ms-content-sha256 does not match the body."),
             WebhookVerificationResult.MalformedAuthorization => NotificationIntake.NotAuthentic("Authorization must be 'HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=…'."),
+            WebhookVerificationResult.DateNotCurrent => NotificationIntake.NotAuthentic($"x-ms-date is not within {VippsOptions.SectionName}:{nameof(VippsOptions.WebhookMaxClockSkew)} of this host's clock: a replayed or delayed delivery is not taken."),
             _ => NotificationIntake.NotAuthentic("The signature does not match."),
         });
     }

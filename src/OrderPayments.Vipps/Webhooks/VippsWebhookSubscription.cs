@@ -18,14 +18,28 @@ public sealed partial class VippsWebhookSubscription
     private readonly VippsWebhooksClient _client;
     private readonly IHostValueStore? _store;
     private readonly ILogger<VippsWebhookSubscription> _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxClockSkew;
     private volatile VippsWebhookVerifier? _verifier;
 
     /// <summary>Creates the subscription; without a <paramref name="store"/> only <see cref="UseRegistered"/> is possible.</summary>
-    public VippsWebhookSubscription(VippsWebhooksClient client, ILogger<VippsWebhookSubscription> logger, IHostValueStore? store = null)
+    /// <param name="client">The Webhooks API client.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="store">Where the registration's id and secret are kept, if the host keeps values.</param>
+    /// <param name="time">The clock deliveries' dates are checked against (default: the system clock).</param>
+    /// <param name="options">The Vipps options: <see cref="VippsOptions.WebhookMaxClockSkew"/> (default 5 min).</param>
+    public VippsWebhookSubscription(
+        VippsWebhooksClient client,
+        ILogger<VippsWebhookSubscription> logger,
+        IHostValueStore? store = null,
+        TimeProvider? time = null,
+        Microsoft.Extensions.Options.IOptions<VippsOptions>? options = null)
     {
         _client = client;
         _store = store;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _maxClockSkew = options?.Value.WebhookMaxClockSkew ?? VippsWebhookVerifier.DefaultMaxClockSkew;
     }
 
     /// <summary>The verifier of the current registration, or null until <see cref="EnsureRegisteredAsync"/> succeeded.</summary>
@@ -34,7 +48,7 @@ public sealed partial class VippsWebhookSubscription
     /// <summary>
     /// Uses a registration made elsewhere (e.g. once per deployment, its secret kept in Key Vault) without calling Vipps.
     /// </summary>
-    public void UseRegistered(Uri url, string secret) => _verifier = new VippsWebhookVerifier(url, secret);
+    public void UseRegistered(Uri url, string secret) => _verifier = NewVerifier(url, secret);
 
     /// <summary>Makes sure Vipps delivers payment events to <paramref name="url"/> with a secret known here.</summary>
     /// <exception cref="Http.VippsApiException">Vipps refused or could not be reached (retry later).</exception>
@@ -49,7 +63,7 @@ public sealed partial class VippsWebhookSubscription
         if (stored is not null && stored.Url == url.AbsoluteUri && forUrl.Find(r => r.Id == stored.Id) is { } existing
             && Events.All(existing.Events.Contains))
         {
-            _verifier = new VippsWebhookVerifier(url, stored.Secret);
+            _verifier = NewVerifier(url, stored.Secret);
             LogReused(_logger, stored.Id, url);
             return;
         }
@@ -63,9 +77,11 @@ public sealed partial class VippsWebhookSubscription
 
         var created = await _client.RegisterAsync(url, Events, cancellationToken).ConfigureAwait(false);
         await store.SetAsync(StoreKey, new Stored(url.AbsoluteUri, created.Id, created.Secret).ToString(), cancellationToken).ConfigureAwait(false);
-        _verifier = new VippsWebhookVerifier(url, created.Secret);
+        _verifier = NewVerifier(url, created.Secret);
         LogRegistered(_logger, created.Id, url);
     }
+
+    private VippsWebhookVerifier NewVerifier(Uri url, string secret) => new(url, secret, _time, _maxClockSkew);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vipps webhook {Id} for {Url} is registered; reusing its stored secret.")]
     private static partial void LogReused(ILogger logger, Guid id, Uri url);

@@ -17,4 +17,10 @@ public enum WebhookVerificationResult
 
     /// <summary>The signature does not match: another secret, another URL, or a forgery.</summary>
     SignatureMismatch = 5,
+
+    /// <summary>
+    /// The delivery is signed correctly but its <c>x-ms-date</c> is not an RFC 1123 date within the allowed clock skew
+    /// of now: a replay of an old delivery, or a clock far off.
+    /// </summary>
+    DateNotCurrent = 6,
 }

@@ -71,18 +71,6 @@ public sealed class ObservationTests
     }
 
     [Fact]
-    public void QueryFailed_Permanently_RecordsAProblemAndKeepsPolling()
-    {
-        var driver = new WorkflowDriver().Created();
-        driver.WakeUp();
-
-        driver.Fail(driver.InFlight<QueryPayment>(), "404", "Unknown reference");
-
-        driver.State.NeedsAttention.ShouldBeTrue();
-        driver.State.NextPollAt.ShouldNotBeNull();
-    }
-
-    [Fact]
     public void Cancelled_Order_AbsorbsEveryLaterInput()
     {
         var driver = new WorkflowDriver().Authorized();

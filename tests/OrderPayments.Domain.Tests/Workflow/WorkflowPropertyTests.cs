@@ -94,7 +94,7 @@ public sealed class WorkflowPropertyTests
             lastInput = input;
 
             CheckActions(step, seenKeys, simulator);
-            CheckState(before, step, simulator, now);
+            CheckState(before, step, input, simulator, now);
             CheckIdempotent(workflow, step, input, now);
             reached.Add(step);
         }
@@ -170,9 +170,22 @@ public sealed class WorkflowPropertyTests
         simulator.Violations.ShouldBeEmpty();
     }
 
-    private static void CheckState(OrderPaymentState before, WorkflowStep step, SimulatedProvider simulator, DateTimeOffset now)
+    private static void CheckState(OrderPaymentState before, WorkflowStep step, WorkflowInput input, SimulatedProvider simulator, DateTimeOffset now)
     {
         var state = step.State;
+
+        // Hints coalesce (issue 15): one read in flight, hinted reads apart, nothing at all on a final order.
+        state.InFlight.Count(a => a.Kind == ActionKind.Query).ShouldBeLessThanOrEqualTo(1, "an order has at most one read in flight");
+        if (before.LastHintQueryAt is { } last && state.LastHintQueryAt != last)
+        {
+            (state.LastHintQueryAt!.Value - last).ShouldBeGreaterThanOrEqualTo(WorkflowOptions.Default.MinHintQueryInterval);
+        }
+
+        if (input is ProviderNotified && before.IsFinal)
+        {
+            step.Outcome.ShouldBe(InputOutcome.Unchanged, "a hint on a final order changes nothing");
+        }
+
         var totals = state.Aggregate;
         totals.IsConsistent.ShouldBeTrue($"inconsistent totals: {totals}");
         totals.Captured.ShouldBeLessThanOrEqualTo(totals.Authorized);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
@@ -77,6 +78,19 @@ public sealed class VippsNotificationsTests
     }
 
     [Fact]
+    public async Task Read_SignedButReplayedAnHourLater_IsNotAuthentic()
+    {
+        var intake = await IntakeAsync(SignedAt.AddHours(1));
+        const string Body = """{"msn":"123456","reference":"order-7-0001","pspReference":"psp-1","name":"AUTHORIZED","amount":{"currency":"NOK","value":100},"timestamp":"2026-03-01T08:00:00Z","success":true}""";
+
+        var read = await intake.ReadAsync(Delivery(Body, "s3cret"), CancellationToken.None);
+
+        read.Unauthenticated.ShouldBeTrue();
+        read.Refusal!.ShouldContain("x-ms-date");
+        read.Notifications.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Read_SignedWithAnotherSecret_IsNotAuthentic()
     {
         var intake = await IntakeAsync();
@@ -111,13 +125,17 @@ public sealed class VippsNotificationsTests
 
     private static readonly Uri Url = new("https://shop.example/api/webhooks/vipps");
 
-    private static async Task<VippsNotifications> IntakeAsync()
+    /// <summary>When <see cref="Delivery"/> signs.</summary>
+    private static readonly DateTimeOffset SignedAt = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The intake over a fresh registration, on a clock at <paramref name="now"/> (default: when deliveries are signed).</summary>
+    private static async Task<VippsNotifications> IntakeAsync(DateTimeOffset? now = null)
     {
         using var host = new VippsTestHost();
         host.Handler.Respond = (request, _) => Task.FromResult(request.Method == HttpMethod.Get
             ? FakeVippsHandler.Json(HttpStatusCode.OK, """{"webhooks":[]}""")
             : FakeVippsHandler.Json(HttpStatusCode.Created, """{"id":"497f6eca-6276-4993-bfeb-53cbbbba6f08","secret":"s3cret"}"""));
-        var subscription = new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, new VippsWebhookSubscriptionTests.MemoryStore());
+        var subscription = new VippsWebhookSubscription(host.Webhooks, NullLogger<VippsWebhookSubscription>.Instance, new VippsWebhookSubscriptionTests.MemoryStore(), new FakeTimeProvider(now ?? SignedAt));
         await subscription.EnsureRegisteredAsync(Url, CancellationToken.None);
         return new VippsNotifications(subscription);
     }

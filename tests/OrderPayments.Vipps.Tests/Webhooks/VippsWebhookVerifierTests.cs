@@ -1,11 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using OrderPayments.Domain;
 using OrderPayments.Vipps.Webhooks;
 
 namespace OrderPayments.Vipps.Tests.Webhooks;
 
-/// <summary>Known-answer tests with the vectors in shared/vipps/NOTES.md §10.4.</summary>
+/// <summary>
+/// Known-answer tests with the vectors in shared/vipps/NOTES.md §10.4, each checked on a clock set to its own signing date
+/// (a signature alone does not make a delivery current).
+/// </summary>
 public sealed class VippsWebhookVerifierTests
 {
     private const string Secret = "A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==";
@@ -28,18 +32,42 @@ public sealed class VippsWebhookVerifierTests
 
     [Fact]
     public void Verify_OfficialVector_IsValid() =>
-        new VippsWebhookVerifier(OfficialUrl, Secret).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
+        Official().Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
+            .ShouldBe(WebhookVerificationResult.Valid);
+
+    [Theory]
+    [InlineData(-299)]
+    [InlineData(300)]
+    public void Verify_OfficialVectorWithinTheSkew_IsValid(int seconds) =>
+        new VippsWebhookVerifier(OfficialUrl, Secret, At(OfficialDate, TimeSpan.FromSeconds(seconds))).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
+            .ShouldBe(WebhookVerificationResult.Valid);
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    [InlineData(86_400 * 365 * 3)]
+    public void Verify_OfficialVectorReplayedOutsideTheSkew_IsNotCurrent(int seconds) =>
+        new VippsWebhookVerifier(OfficialUrl, Secret, At(OfficialDate, TimeSpan.FromSeconds(seconds))).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
+            .ShouldBe(WebhookVerificationResult.DateNotCurrent);
+
+    [Fact]
+    public void Verify_AWiderSkew_TakesAnOlderDelivery() =>
+        new VippsWebhookVerifier(OfficialUrl, Secret, At(OfficialDate, TimeSpan.FromHours(1)), TimeSpan.FromHours(2)).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
             .ShouldBe(WebhookVerificationResult.Valid);
 
     [Fact]
+    public void Constructor_NoSkew_IsRefused() =>
+        Should.Throw<ArgumentOutOfRangeException>(() => new VippsWebhookVerifier(OfficialUrl, Secret, TimeProvider.System, TimeSpan.Zero));
+
+    [Fact]
     public void Verify_DerivedVectorWithPathAndQuery_IsValid() =>
-        new VippsWebhookVerifier(DerivedUrl, Secret).Verify(DerivedBody, DerivedDate, DerivedHash, DerivedAuthorization)
+        Derived().Verify(DerivedBody, DerivedDate, DerivedHash, DerivedAuthorization)
             .ShouldBe(WebhookVerificationResult.Valid);
 
     [Fact]
     public void VerifyAndParse_DerivedVector_ReadsTheEvent()
     {
-        var (result, payload) = new VippsWebhookVerifier(DerivedUrl, Secret).VerifyAndParse(DerivedBody, DerivedDate, DerivedHash, DerivedAuthorization);
+        var (result, payload) = Derived().VerifyAndParse(DerivedBody, DerivedDate, DerivedHash, DerivedAuthorization);
 
         result.ShouldBe(WebhookVerificationResult.Valid);
         payload!.Name.ShouldBe("AUTHORIZED");
@@ -53,7 +81,7 @@ public sealed class VippsWebhookVerifierTests
     {
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(DerivedBody).Replace("49900", "99", StringComparison.Ordinal));
 
-        new VippsWebhookVerifier(DerivedUrl, Secret).Verify(tampered, DerivedDate, DerivedHash, DerivedAuthorization)
+        Derived().Verify(tampered, DerivedDate, DerivedHash, DerivedAuthorization)
             .ShouldBe(WebhookVerificationResult.ContentHashMismatch);
     }
 
@@ -62,7 +90,7 @@ public sealed class VippsWebhookVerifierTests
     {
         var reserialized = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(DerivedBody).RootElement, Indented);
 
-        new VippsWebhookVerifier(DerivedUrl, Secret).Verify(reserialized, DerivedDate, DerivedHash, DerivedAuthorization)
+        Derived().Verify(reserialized, DerivedDate, DerivedHash, DerivedAuthorization)
             .ShouldBe(WebhookVerificationResult.ContentHashMismatch);
     }
 
@@ -72,7 +100,7 @@ public sealed class VippsWebhookVerifierTests
         var forged = Encoding.UTF8.GetBytes("{\"name\":\"AUTHORIZED\"}");
         var forgedHash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(forged));
 
-        new VippsWebhookVerifier(DerivedUrl, Secret).Verify(forged, DerivedDate, forgedHash, DerivedAuthorization)
+        Derived().Verify(forged, DerivedDate, forgedHash, DerivedAuthorization)
             .ShouldBe(WebhookVerificationResult.SignatureMismatch);
     }
 
@@ -81,17 +109,17 @@ public sealed class VippsWebhookVerifierTests
     [InlineData("https://webhook.site/another-path")]
     [InlineData("https://webhook.site/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63?x=1")]
     public void Verify_AnotherRegisteredHostPathOrQuery_IsRefused(string url) =>
-        new VippsWebhookVerifier(new Uri(url), Secret).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
+        new VippsWebhookVerifier(new Uri(url), Secret, At(OfficialDate)).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
             .ShouldBe(WebhookVerificationResult.SignatureMismatch);
 
     [Fact]
     public void Verify_WrongSecret_IsRefused() =>
-        new VippsWebhookVerifier(OfficialUrl, Secret.Replace('A', 'B')).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
+        new VippsWebhookVerifier(OfficialUrl, Secret.Replace('A', 'B'), At(OfficialDate)).Verify(OfficialBody, OfficialDate, OfficialHash, OfficialAuthorization)
             .ShouldBe(WebhookVerificationResult.SignatureMismatch);
 
     [Fact]
     public void Verify_SignatureMadeWithTheBase64DecodedSecret_IsRefused() =>
-        new VippsWebhookVerifier(OfficialUrl, Secret).Verify(
+        Official().Verify(
                 OfficialBody,
                 OfficialDate,
                 OfficialHash,
@@ -100,7 +128,7 @@ public sealed class VippsWebhookVerifierTests
 
     [Fact]
     public void Verify_AnotherDate_IsRefused() =>
-        new VippsWebhookVerifier(OfficialUrl, Secret).Verify(OfficialBody, "Thu, 30 Mar 2023 08:38:33 GMT", OfficialHash, OfficialAuthorization)
+        Official().Verify(OfficialBody, "Thu, 30 Mar 2023 08:38:33 GMT", OfficialHash, OfficialAuthorization)
             .ShouldBe(WebhookVerificationResult.SignatureMismatch);
 
     [Theory]
@@ -109,7 +137,7 @@ public sealed class VippsWebhookVerifierTests
     [InlineData(OfficialDate, OfficialHash, null)]
     [InlineData(OfficialDate, OfficialHash, "")]
     public void Verify_MissingHeader_IsRefused(string? date, string? hash, string? authorization) =>
-        new VippsWebhookVerifier(OfficialUrl, Secret).Verify(OfficialBody, date, hash, authorization)
+        Official().Verify(OfficialBody, date, hash, authorization)
             .ShouldBe(WebhookVerificationResult.MissingHeaders);
 
     [Theory]
@@ -117,7 +145,7 @@ public sealed class VippsWebhookVerifierTests
     [InlineData("HMAC-SHA256 Signature=agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=")]
     [InlineData("HMAC-SHA256 SignedHeaders=host&Signature=agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=")]
     public void Verify_MalformedAuthorization_IsRefused(string authorization) =>
-        new VippsWebhookVerifier(OfficialUrl, Secret).Verify(OfficialBody, OfficialDate, OfficialHash, authorization)
+        Official().Verify(OfficialBody, OfficialDate, OfficialHash, authorization)
             .ShouldBe(WebhookVerificationResult.MalformedAuthorization);
 
     [Fact]
@@ -125,9 +153,17 @@ public sealed class VippsWebhookVerifierTests
     {
         var notJson = Encoding.UTF8.GetBytes("not json at all");
 
-        var (result, payload) = new VippsWebhookVerifier(OfficialUrl, Secret).VerifyAndParse(notJson, OfficialDate, OfficialHash, OfficialAuthorization);
+        var (result, payload) = Official().VerifyAndParse(notJson, OfficialDate, OfficialHash, OfficialAuthorization);
 
         result.ShouldBe(WebhookVerificationResult.ContentHashMismatch);
         payload.ShouldBeNull();
     }
+
+    private static VippsWebhookVerifier Official() => new(OfficialUrl, Secret, At(OfficialDate));
+
+    private static VippsWebhookVerifier Derived() => new(DerivedUrl, Secret, At(DerivedDate));
+
+    /// <summary>A clock at the RFC 1123 <paramref name="date"/>, moved by <paramref name="offset"/>.</summary>
+    private static FakeTimeProvider At(string date, TimeSpan offset = default) =>
+        new(DateTimeOffset.ParseExact(date, "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal) + offset);
 }
