@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using OrderPayments.Api.Tests;
+using OrderPayments.Api.Tests.Notifications;
 
 namespace OrderPayments.Functions.Tests.Engine;
 
@@ -268,6 +269,42 @@ public abstract class EngineScenarios
                 ((string?)order["status"]).ShouldBe("Cancelled");
                 retry.StatusCode.ShouldBe(HttpStatusCode.Conflict);
             }
+        }
+    }
+
+    [Fact]
+    public async Task Issue13_StorefrontNotifications_EachOrdersEventsSignedOnceEachAndInVersionOrderAcrossAnOutage()
+    {
+        await using var receiver = await StorefrontReceiver.StartAsync();
+        receiver.Down = true;
+        await using var api = await StartAsync(new()
+        {
+            ["Notifications:Enabled"] = "true",
+            ["Notifications:FirstRetryDelay"] = "00:00:00.100",
+            ["Notifications:MaxRetryDelay"] = "00:00:00.200",
+        });
+        using var created = await api.Http.PostAsync("api/notification-endpoints", ApiHost.Json(new JsonObject { ["url"] = receiver.Url.AbsoluteUri }));
+        var secret = (string)(await created.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!;
+        string[] orders = ["events-1", "events-2"];
+        foreach (var order in orders)
+        {
+            await api.CustomerAsync((string)(await api.StartPaymentAsync(order, 1000))["reference"]!, "approve");
+            await api.WaitForStatusAsync(order, "Authorized");
+            await api.FulfillAsync(order, "ship-1");
+            await api.WaitForOrderAsync(order, o => (long?)o["amounts"]!["captured"] == 1000, "captured");
+        }
+
+        await Eventually.Holds(() => receiver.Requests.Count(r => !r.Accepted) >= 2, "deliveries refused while the receiver is down");
+        receiver.Down = false;
+
+        await Eventually.Holds(() => orders.All(o => receiver.Delivered.Count(r => r.OrderId == o) >= 3), "every order's events delivered", TimeSpan.FromSeconds(30));
+        foreach (var order in orders)
+        {
+            var delivered = receiver.Delivered.Where(r => r.OrderId == order).ToList();
+            delivered.Select(r => r.Type).ShouldBe(["payment.ready", "payment.authorized", "payment.captured"]);
+            delivered.Select(r => r.Id).ShouldBeUnique();
+            delivered.Select(r => r.Version).ShouldBeInOrder(SortDirection.Ascending);
+            delivered.ShouldAllBe(r => Application.Storefront.StandardWebhooks.Verify(secret, r.Id, r.Timestamp, r.Signature, r.Body, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(5)));
         }
     }
 

@@ -48,6 +48,16 @@ public sealed class FunctionMetadataTests
         ["RefundPayment"] = new("activityTrigger"),
         ["AbortPayment"] = new("activityTrigger"),
         ["DrainSignals"] = new("activityTrigger"),
+        ["RecordStorefrontEvents"] = new("activityTrigger"),
+
+        // Storefront notifications: delivered by a timer; managed by operators with the host's admin key.
+        ["DeliverStorefrontEvents"] = new("timerTrigger"),
+        ["AddNotificationEndpoint"] = Http("post", "notification-endpoints", "Admin"),
+        ["ListNotificationEndpoints"] = Http("get", "notification-endpoints", "Admin"),
+        ["DeleteNotificationEndpoint"] = Http("delete", "notification-endpoints/{id}", "Admin"),
+        ["TestNotificationEndpoint"] = Http("post", "notification-endpoints/{id}/test", "Admin"),
+        ["ListNotificationDeliveries"] = Http("get", "notification-deliveries", "Admin"),
+        ["RetryNotificationDelivery"] = Http("post", "notification-deliveries/{endpointId}/{eventId}/retry", "Admin"),
     };
 
     private static readonly Lazy<string> AppOutput = new(FindAppOutput);
@@ -137,14 +147,16 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void FunctionsMetadata_ActivityTriggers_AreTheActivitiesTheOrchestratorCalls()
     {
-        // Every concrete workflow action, named as the orchestrator names its activity (no field is read), and the drain of the signal inbox.
+        // Every concrete workflow action, named as the orchestrator names its activity (no field is read), the drain of the
+        // signal inbox and the recording of storefront events.
         var called = typeof(WorkflowAction).Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(WorkflowAction)) && !t.IsAbstract)
             .Select(t => OrchestrationNames.Activity((WorkflowAction)RuntimeHelpers.GetUninitializedObject(t)))
-            .Append(OrchestrationNames.DrainSignals);
+            .Append(OrchestrationNames.DrainSignals)
+            .Append(OrchestrationNames.RecordStorefrontEvents);
 
         FunctionsWithTrigger("activityTrigger").ShouldBe(called, ignoreOrder: true);
-        OrchestrationNames.PaymentActivities.ShouldBe(called.SkipLast(1), ignoreOrder: true);
+        OrchestrationNames.PaymentActivities.ShouldBe(called.SkipLast(2), ignoreOrder: true);
     }
 
     [Fact]
