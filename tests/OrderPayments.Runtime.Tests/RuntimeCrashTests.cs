@@ -99,6 +99,82 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
         folder.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task Notifier_KilledWhileDeliveriesAreInFlight_EveryEventIsDeliveredAndEachOrdersFirstDeliveriesAreInOrder()
+    {
+        const int orders = 60;
+        var folder = Directory.CreateTempSubdirectory("orderpayments-crash-notify-");
+        var database = Path.Combine(folder.FullName, "runtime.db");
+        var providerDatabase = Path.Combine(folder.FullName, "provider.db");
+        await using var receiver = await SlowReceiver.StartAsync(TimeSpan.FromMilliseconds(40));
+        await using var client = new RuntimeTestHost(databasePath: database, dispatcher: false, systemClock: true);
+        for (var i = 0; i < orders; i++)
+        {
+            await client.Client.StartAsync(RuntimeTestHost.Request($"notify-{i}"), CancellationToken.None);
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["Notifications__Endpoints__crash__Url"] = receiver.Url.AbsoluteUri,
+            ["Notifications__Endpoints__crash__Secret"] = Application.Storefront.StandardWebhooks.NewSecret(),
+            ["Notifications__FirstRetryDelay"] = "00:00:00.100",
+            ["Notifications__MaxRetryDelay"] = "00:00:00.200",
+        };
+        var shipped = new HashSet<string>();
+        var kills = 0;
+        var elapsed = Stopwatch.StartNew();
+        var child = Spawn(database, providerDatabase, environment);
+        try
+        {
+            while (elapsed.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                var list = await client.Client.ListAsync(null, null, 1000, CancellationToken.None);
+                foreach (var order in list.Where(o => o.State.Status == PaymentStatus.Authorized && !shipped.Contains(o.State.OrderId.Value)))
+                {
+                    await client.Client.RaiseAsync(order.State.OrderId, new FulfillmentSignalled("ship-1"), "ship-1", CancellationToken.None);
+                    shipped.Add(order.State.OrderId.Value);
+                }
+
+                var done = receiver.Received.Select(r => r.Id).Distinct().Count();
+                if (done == 3 * orders)
+                {
+                    break;
+                }
+
+                // Kill the process while deliveries are in flight (the receiver answers each after 40 ms), a few times.
+                if (kills < 5 && receiver.InFlight > 0 && elapsed.Elapsed > TimeSpan.FromMilliseconds(800 * (kills + 1)))
+                {
+                    child.Kill();
+                    await child.WaitForExitAsync();
+                    child.Dispose();
+                    kills++;
+                    child = Spawn(database, providerDatabase, environment);
+                }
+
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync();
+            child.Dispose();
+        }
+
+        kills.ShouldBeGreaterThanOrEqualTo(3, "the test must kill the notifier while deliveries are in flight");
+        var received = receiver.Received.ToList();
+        for (var i = 0; i < orders; i++)
+        {
+            var first = received.Where(r => r.OrderId == $"notify-{i}").DistinctBy(r => r.Id).ToList();
+            first.Select(r => r.Type).ShouldBe(["payment.ready", "payment.authorized", "payment.captured"], $"notify-{i}");
+            first.Select(r => r.Version).ShouldBeInOrder(SortDirection.Ascending);
+        }
+
+        output.WriteLine($"{kills} kills; {received.Count} deliveries for {3 * orders} events ({received.Count - received.Select(r => r.Id).Distinct().Count()} sent again after a crash).");
+        SqliteConnection.ClearAllPools();
+        folder.Delete(recursive: true);
+    }
+
     private static T Scalar<T>(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -106,7 +182,7 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
         return (T)command.ExecuteScalar()!;
     }
 
-    private static Process Spawn(string database, string providerDatabase)
+    private static Process Spawn(string database, string providerDatabase, Dictionary<string, string>? environment = null)
     {
         var host = Path.Combine(AppContext.BaseDirectory.Replace("OrderPayments.Runtime.Tests", "OrderPayments.Runtime.CrashHost", StringComparison.Ordinal), "OrderPayments.Runtime.CrashHost.dll");
         File.Exists(host).ShouldBeTrue($"crash host not built at {host}");
@@ -116,6 +192,11 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
         start.ArgumentList.Add(providerDatabase);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start the crash host.");
     }
 }
