@@ -30,13 +30,26 @@ internal static class EndToEndBenchmark
     /// <param name="jsonPath">Where to write the report; null for none.</param>
     /// <param name="embedded">The simulator in the API's process instead of a child process.</param>
     /// <param name="durableStorage">A storage account (Azurite) to run the orders on the Durable Task engine's Azure Storage backend; null for the embedded runtime.</param>
-    public static async Task<int> RunAsync(int orders, int concurrency, string? jsonPath, bool embedded, string? durableStorage = null)
+    /// <param name="notify">Also run without faults with one storefront notification endpoint attached (a receiver in this process), beside the run without.</param>
+    public static async Task<int> RunAsync(int orders, int concurrency, string? jsonPath, bool embedded, string? durableStorage = null, bool notify = false)
     {
         Console.WriteLine($"end-to-end: {orders} orders, {concurrency} concurrent clients, {Environment.ProcessorCount} cores, " +
                           (durableStorage is null ? "embedded runtime, durable commits (WAL, synchronous=FULL), " : "Durable Task engine, Azure Storage backend (Azurite), ") +
                           (embedded ? "simulator embedded in the API process" : "simulator in a child process"));
+        // The first run of a process pays its warm-up (JIT, pools): with an endpoint to compare, a warm-up run goes first
+        // (not reported), then the runs with and without it under the same conditions.
+        RunResult? notified = null;
+        if (notify)
+        {
+            await RunOnceAsync(Math.Max(orders / 4, 1), concurrency, faults: null, embedded, durableStorage);
+            await using var receiver = await BenchReceiver.StartAsync();
+            notified = await RunOnceAsync(orders, concurrency, faults: null, embedded, durableStorage, receiver);
+            Print("no faults, one notification endpoint", notified);
+        }
+
         var clean = await RunOnceAsync(orders, concurrency, faults: null, embedded, durableStorage);
         Print("no faults", clean);
+
         var faulty = await RunOnceAsync(orders, concurrency, faults: new
         {
             errorRate = 0.05,
@@ -63,6 +76,15 @@ internal static class EndToEndBenchmark
             ["approvalToAuthorizedMs"] = Percentiles(clean.ApprovalLatencies),
             ["providerCallsPerOrder"] = Math.Round(clean.ProviderCallsPerOrder, 3),
             ["peakWorkingSetMb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["withOneNotificationEndpoint"] = notified is null ? null : new JsonObject
+            {
+                ["ordersPerSecond"] = Math.Round(notified.OrdersPerSecond, 1),
+                ["startToRedirectMs"] = Percentiles(notified.StartLatencies),
+                ["webhookToStateVisibleMs"] = notified.WebhookLatencies.Length == 0 ? null : Percentiles(notified.WebhookLatencies),
+                ["eventsDelivered"] = notified.EventsDelivered,
+                ["eventsExpected"] = 3 * orders,
+                ["commitToDeliveredMs"] = Percentiles(notified.DeliveryLags),
+            },
             ["faults"] = new JsonObject
             {
                 ["ordersPerSecond"] = Math.Round(faulty.OrdersPerSecond, 1),
@@ -81,16 +103,17 @@ internal static class EndToEndBenchmark
             Console.WriteLine($"wrote {jsonPath}");
         }
 
-        return clean.AllCaptured && faulty.AllCaptured && faulty.OneCapturePerShipment ? 0 : 1;
+        return clean.AllCaptured && faulty.AllCaptured && faulty.OneCapturePerShipment && (notified is null || (notified.AllCaptured && notified.EventsDelivered == 3 * orders)) ? 0 : 1;
     }
 
-    private static async Task<RunResult> RunOnceAsync(int orders, int concurrency, object? faults, bool embedded, string? durableStorage)
+    private static async Task<RunResult> RunOnceAsync(int orders, int concurrency, object? faults, bool embedded, string? durableStorage, BenchReceiver? receiver = null)
     {
         var folder = Directory.CreateTempSubdirectory("orderpayments-e2e-");
         using var child = embedded ? null : await ChildSimulator.StartAsync();
         await using var engine = durableStorage is null ? null : new DurableBenchEngine(durableStorage);
-        var app = await BenchApi.StartAsync(folder, child, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
+            ["Notifications:Enabled"] = receiver is null ? "false" : "true",
             ["Runtime:MaxConcurrentActivities"] = "128",
             ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
             ["Runtime:ActivityRetryMaxDelay"] = "00:00:01",
@@ -100,7 +123,14 @@ internal static class EndToEndBenchmark
             // On the Durable engine a start's redirect URL comes after a queue round trip or two: wait for it as the
             // storefront would, rather than answering 202.
             ["OrderPayments:StartWait"] = engine is null ? "00:00:05" : "00:01:00",
-        }, engine);
+        };
+        if (receiver is not null)
+        {
+            settings["Notifications:Endpoints:bench:Url"] = receiver.Url.AbsoluteUri;
+            settings["Notifications:Endpoints:bench:Secret"] = OrderPayments.Application.Storefront.StandardWebhooks.NewSecret();
+        }
+
+        var app = await BenchApi.StartAsync(folder, child, settings, engine);
         using var http = BenchApi.Client(app, concurrency * 2);
         var simulatorBase = child is null ? "simulator/vipps" : child.BaseUrl;
         var client = app.Services.GetRequiredService<IOrderPaymentClient>();
@@ -185,6 +215,15 @@ internal static class EndToEndBenchmark
             }
         })));
         var seconds = wall.Elapsed.TotalSeconds;
+        if (receiver is not null)
+        {
+            // Every order's three events (ready, authorized, captured), delivered once the load is done.
+            var deadline = Stopwatch.StartNew();
+            while (receiver.Distinct < 3 * orders && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+        }
 
         var after = (await http.GetFromJsonAsync<JsonObject>($"{simulatorBase}/control/stats"))!;
         var calls = ProviderCalls(after) - ProviderCalls(before);
@@ -203,7 +242,9 @@ internal static class EndToEndBenchmark
             captured == orders,
             captures.Count == orders && captures.All(p => p.Value!.GetValue<int>() == 1),
             after["injected"]!.AsObject(),
-            webhooks);
+            webhooks,
+            receiver?.Distinct ?? 0,
+            receiver?.Lags ?? []);
     }
 
     /// <summary>The calls this deployment made to the provider: ePayment calls and tokens (not the customer's approvals).</summary>
@@ -232,6 +273,11 @@ internal static class EndToEndBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   provider calls per order   {result.ProviderCallsPerOrder,8:F3}"));
         Console.WriteLine($"   every order captured       {result.AllCaptured}");
         Console.WriteLine($"   one capture per shipment   {result.OneCapturePerShipment}");
+        if (result.DeliveryLags.Length > 0)
+        {
+            Console.WriteLine($"   events delivered           {result.EventsDelivered,8}   commit → delivered {Row(Percentiles(result.DeliveryLags))}");
+        }
+
         if (result.Injected.Count > 0)
         {
             Console.WriteLine($"   faults injected            {result.Injected.ToJsonString()}");
@@ -247,5 +293,7 @@ internal static class EndToEndBenchmark
         bool AllCaptured,
         bool OneCapturePerShipment,
         JsonObject Injected,
-        long WebhooksDelivered);
+        long WebhooksDelivered,
+        int EventsDelivered,
+        double[] DeliveryLags);
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrderPayments.Bench;
 
-// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- callbacks [count]
@@ -12,15 +12,15 @@ return args switch
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
     ["dispatcher"] => await DispatcherBenchmark.RunAsync(5000),
     ["waiting", var count] => await WaitingBenchmark.RunAsync(Number(count), 64),
-    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded, o.DurableStorage),
+    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded, o.DurableStorage, o.Notify),
     _ => Usage(),
 };
 
 static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
-static (int Orders, int Concurrency, string? Json, bool Embedded, string? DurableStorage)? Options(string[] args)
+static (int Orders, int Concurrency, string? Json, bool Embedded, string? DurableStorage, bool Notify)? Options(string[] args)
 {
-    var (orders, concurrency, json, embedded, durable) = (2000, 64, (string?)null, false, (string?)null);
+    var (orders, concurrency, json, embedded, durable, notify) = (2000, 64, (string?)null, false, (string?)null, false);
     for (var i = 0; i < args.Length; i++)
     {
         switch (args[i])
@@ -30,15 +30,16 @@ static (int Orders, int Concurrency, string? Json, bool Embedded, string? Durabl
             case "--json" when i + 1 < args.Length: json = args[++i]; break;
             case "--embedded-simulator": embedded = true; break;
             case "--durable-storage" when i + 1 < args.Length: durable = args[++i]; break;
+            case "--notify": notify = true; break;
             default: return null;
         }
     }
 
-    return (orders, concurrency, json, embedded, durable);
+    return (orders, concurrency, json, embedded, durable, notify);
 }
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] | waiting N | dispatcher [orders] | callbacks [count]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] | waiting N | dispatcher [orders] | callbacks [count]");
     return 2;
 }

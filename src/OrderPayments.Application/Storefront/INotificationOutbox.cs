@@ -13,8 +13,8 @@ public interface INotificationOutbox
     /// </summary>
     Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Records an attempt's result (delivered, retry later, or failed for good).</summary>
-    Task RecordAsync(DeliveryResult result, CancellationToken cancellationToken);
+    /// <summary>Records attempts' results (delivered, retry later, or failed for good), together (one commit where the store has them).</summary>
+    Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
 
     /// <summary>When the next delivery becomes due after <paramref name="now"/>; null when none waits.</summary>
     Task<DateTimeOffset?> NextDueAsync(DateTimeOffset now, CancellationToken cancellationToken);

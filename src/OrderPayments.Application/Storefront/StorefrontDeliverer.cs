@@ -37,19 +37,32 @@ public sealed class StorefrontDeliverer
     {
         ArgumentNullException.ThrowIfNull(waitForWork);
         ArgumentNullException.ThrowIfNull(onError);
-        var inFlight = new Dictionary<(string Endpoint, string Order), Task>();
+        var inFlight = new Dictionary<(string Endpoint, string Order), Task<DeliveryResult>>();
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var done in inFlight.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
-            {
-                inFlight.Remove(done);
-            }
-
             var idle = TimeSpan.FromMinutes(1);
             try
             {
+                // The results of the deliveries that ended, in one commit; a delivery not recorded is sent again.
+                var done = inFlight.Where(pair => pair.Value.IsCompleted).ToList();
+                foreach (var (key, _) in done)
+                {
+                    inFlight.Remove(key);
+                }
+
+                var results = done.Where(pair => pair.Value.IsCompletedSuccessfully).Select(pair => pair.Value.Result).ToList();
+                foreach (var failed in done.Where(pair => pair.Value.IsFaulted))
+                {
+                    onError(failed.Value.Exception!.GetBaseException());
+                }
+
+                if (results.Count > 0)
+                {
+                    await _outbox.RecordAsync(results, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 var now = _time.GetUtcNow();
-                Start(await _outbox.DueAsync(now, _options.MaxConcurrentDeliveries + inFlight.Count, cancellationToken).ConfigureAwait(false), inFlight, onError, cancellationToken);
+                Start(await _outbox.DueAsync(now, _options.MaxConcurrentDeliveries + inFlight.Count, cancellationToken).ConfigureAwait(false), inFlight, cancellationToken);
                 if (await _outbox.NextDueAsync(now, cancellationToken).ConfigureAwait(false) is { } next && next - now < idle)
                 {
                     idle = next - now;
@@ -82,8 +95,8 @@ public sealed class StorefrontDeliverer
     {
         var due = await _outbox.DueAsync(_time.GetUtcNow(), _options.MaxConcurrentDeliveries, cancellationToken).ConfigureAwait(false);
         var picked = due.GroupBy(d => d.EndpointId).SelectMany(group => group.Take(_options.MaxConcurrentPerEndpoint)).ToList();
-        await Task.WhenAll(picked.Select(async delivery =>
-            await _outbox.RecordAsync(await SendAsync(delivery, cancellationToken).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false))).ConfigureAwait(false);
+        var results = await Task.WhenAll(picked.Select(delivery => SendAsync(delivery, cancellationToken))).ConfigureAwait(false);
+        await _outbox.RecordAsync(results, CancellationToken.None).ConfigureAwait(false);
         return picked.Count;
     }
 
@@ -117,6 +130,11 @@ public sealed class StorefrontDeliverer
         {
             error = e.Message;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else the attempt threw is the attempt's failure too (retried later, never in a tight loop).
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             error = string.Create(CultureInfo.InvariantCulture, $"No answer within {_options.Timeout.TotalSeconds:0.#} s.");
@@ -129,7 +147,7 @@ public sealed class StorefrontDeliverer
             : new DeliveryResult(delivery, DeliveryOutcome.RetryLater, at, retryAt, error);
     }
 
-    private void Start(IReadOnlyList<PendingDelivery> due, Dictionary<(string Endpoint, string Order), Task> inFlight, Action<Exception> onError, CancellationToken cancellationToken)
+    private void Start(IReadOnlyList<PendingDelivery> due, Dictionary<(string Endpoint, string Order), Task<DeliveryResult>> inFlight, CancellationToken cancellationToken)
     {
         foreach (var delivery in due)
         {
@@ -144,25 +162,7 @@ public sealed class StorefrontDeliverer
                 continue;
             }
 
-            inFlight[key] = DeliverAsync(delivery, onError, cancellationToken);
-        }
-    }
-
-    private async Task DeliverAsync(PendingDelivery delivery, Action<Exception> onError, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await SendAsync(delivery, cancellationToken).ConfigureAwait(false);
-            await _outbox.RecordAsync(result, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Not recorded: it stays due and is sent again (with the same event id).
-            onError(e);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: abandoned, sent again after the restart.
+            inFlight[key] = SendAsync(delivery, cancellationToken);
         }
     }
 }

@@ -21,8 +21,8 @@ public sealed class StorefrontDeliveryOptions
     /// <summary>Deliveries in flight at once, across endpoints (default 64).</summary>
     public int MaxConcurrentDeliveries { get; set; } = 64;
 
-    /// <summary>Deliveries in flight at once to one endpoint, so a slow one cannot take every slot (default 8).</summary>
-    public int MaxConcurrentPerEndpoint { get; set; } = 8;
+    /// <summary>Deliveries in flight at once to one endpoint, so a slow one cannot take every slot (default 32).</summary>
+    public int MaxConcurrentPerEndpoint { get; set; } = 32;
 
     /// <summary>Endpoints from the configuration, by name (<c>Notifications:Endpoints:{name}:Url</c>, <c>:Secret</c>, <c>:Types:0</c>…).</summary>
     public Dictionary<string, EndpointSettings> Endpoints { get; set; } = [];

@@ -69,9 +69,17 @@ internal sealed class TableNotificationStore : INotificationOutbox, INotificatio
     }
 
     /// <inheritdoc />
-    public async Task RecordAsync(DeliveryResult result, CancellationToken cancellationToken)
+    public async Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(results);
+        foreach (var result in results)
+        {
+            await RecordAsync(result, cancellationToken);
+        }
+    }
+
+    private async Task RecordAsync(DeliveryResult result, CancellationToken cancellationToken)
+    {
         await _created.Value;
         var delivery = result.Delivery;
         var update = new TableEntity(delivery.OrderId, DeliveryKey(delivery.EndpointId, delivery.Sequence))

@@ -13,10 +13,14 @@ internal sealed class SqliteNotificationOutbox(RuntimeStore store) : INotificati
         return Task.FromResult(due);
     }
 
-    public Task RecordAsync(DeliveryResult result, CancellationToken cancellationToken)
+    public Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
     {
         using var session = StoreSession.Write(store);
-        session.RecordDelivery(result);
+        foreach (var result in results)
+        {
+            session.RecordDelivery(result);
+        }
+
         session.Commit();
         return Task.CompletedTask;
     }

@@ -51,10 +51,17 @@ internal sealed class StorefrontNotifier(
 
                 // Deliver while the lease is ours; renew it between waits (each wait is at most a third of it).
                 using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var renewed = Stopwatch.StartNew();
                 var loop = deliverer.RunAsync(
                     async (idle, ct) =>
                     {
                         await signal.Work.WaitAsync(idle < lease / 3 ? idle : lease / 3, time, options.Value.ExternalWorkPollInterval, ct).ConfigureAwait(false);
+                        if (renewed.Elapsed < lease / 3)
+                        {
+                            return;
+                        }
+
+                        renewed.Restart();
                         if (!TakeLease(lease))
                         {
                             await held.CancelAsync().ConfigureAwait(false);
