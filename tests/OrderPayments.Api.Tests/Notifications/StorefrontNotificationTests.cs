@@ -85,6 +85,26 @@ public sealed class StorefrontNotificationTests
     }
 
     [Fact]
+    public async Task Endpoint_SlowOne_HoldsUpNeitherTheWorkflowNorAnotherEndpoint()
+    {
+        await using var slow = await StorefrontReceiver.StartAsync();
+        slow.Delay = TimeSpan.FromSeconds(60);
+        await using var fast = await StorefrontReceiver.StartAsync();
+        await using var api = await ApiHost.StartAsync(new() { ["Notifications:Timeout"] = "00:01:30" });
+        await AddEndpointAsync(api, slow.Url);
+        await AddEndpointAsync(api, fast.Url);
+        string[] orders = ["slow-1", "slow-2", "slow-3"];
+
+        foreach (var order in orders)
+        {
+            await PayAndShipAsync(api, order);
+        }
+
+        await Eventually.Holds(() => orders.All(o => fast.Delivered.Count(r => r.OrderId == o) == 3), "the fast endpoint got every event while the slow one hangs");
+        slow.Delivered.ShouldBeEmpty("the slow endpoint has answered nothing yet");
+    }
+
+    [Fact]
     public async Task Endpoint_FilteredByType_ReceivesOnlyThoseTypes()
     {
         await using var receiver = await StorefrontReceiver.StartAsync();

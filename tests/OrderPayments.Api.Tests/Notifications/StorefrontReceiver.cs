@@ -22,6 +22,9 @@ internal sealed class StorefrontReceiver : IAsyncDisposable
     /// <summary>While true, every delivery is answered 503.</summary>
     public bool Down { get; set; }
 
+    /// <summary>How long each delivery waits before it is answered (a slow endpoint).</summary>
+    public TimeSpan Delay { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     public static async Task<StorefrontReceiver> StartAsync()
@@ -35,6 +38,11 @@ internal sealed class StorefrontReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
+            if (receiver.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.Delay);
+            }
+
             var accepted = !receiver.Down;
             receiver.Requests.Enqueue(new Received(
                 request.Headers["webhook-id"].ToString(),
