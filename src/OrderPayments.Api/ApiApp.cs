@@ -96,6 +96,7 @@ public static partial class ApiApp
             builder.Services.AddPayEx(configuration);
         }
         builder.Services.AddHostedService<WebhookRegistrationService>();
+        ApiTelemetry.AddWhenConfigured(builder.Services, configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Application.Storefront.INotificationEndpoints>()));
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(

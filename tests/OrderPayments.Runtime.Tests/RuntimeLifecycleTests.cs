@@ -87,7 +87,9 @@ public sealed class RuntimeLifecycleTests
         var third = await host.Client.RaiseAsync(Order, new FulfillmentSignalled("shipment-1", new Money(400, Currency.NOK)), "shipment-1", CancellationToken.None);
 
         first.ShouldBe(new SignalOutcome(SignalResult.Accepted));
-        second.ShouldBe(new SignalOutcome(SignalResult.Accepted, Repeated: true));
+        // Answered with the first one's outcome: accepted while it waits, applied if the dispatcher was quicker.
+        second.Repeated.ShouldBeTrue();
+        second.Result.ShouldBeOneOf(SignalResult.Accepted, SignalResult.Applied);
         third.ShouldBe(new SignalOutcome(SignalResult.Applied, Repeated: true));
         host.Provider.CallsFor(ActionKind.Capture).ShouldBe(1);
     }

@@ -100,6 +100,7 @@ public sealed class RuntimeStoreTests
             using var downgrade = connection.CreateCommand();
             downgrade.CommandText =
                 """
+                ALTER TABLE inbox DROP COLUMN trace_parent; ALTER TABLE outbox DROP COLUMN trace_parent;
                 DROP TABLE event_deliveries; DROP TABLE storefront_events; DROP TABLE notification_endpoints;
                 DROP INDEX ix_instances_prunable; DROP INDEX ix_inbox_applied; ALTER TABLE instances DROP COLUMN pruned_at; DROP TABLE step_faults;
                 DROP TABLE payment_references; DROP TABLE host_values; PRAGMA user_version = 1;
@@ -110,7 +111,7 @@ public sealed class RuntimeStoreTests
         await using var upgraded = new RuntimeTestHost(dispatcher: false, databasePath: path);
         (await upgraded.Client.FindByReferenceAsync(PaymentReference.Parse(reference), CancellationToken.None)).ShouldBe(OrderId.Parse("old-order"));
         (await upgraded.Client.ListFaultsAsync(null, 10, CancellationToken.None)).ShouldBeEmpty();
-        RuntimeStore.SchemaVersion.ShouldBe(5);
+        RuntimeStore.SchemaVersion.ShouldBe(6);
     }
 
     private static string TempFile(string name) =>

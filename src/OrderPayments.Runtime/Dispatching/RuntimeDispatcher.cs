@@ -252,7 +252,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             // Exactly once: the outbox row closes in the same transaction that records the result.
             if (session.CompleteActivity(completion.InstanceId, completion.Key, now))
             {
-                session.InsertSignal(completion.InstanceId, $"activity:{completion.Key}", result, now);
+                session.InsertSignal(completion.InstanceId, $"activity:{completion.Key}", result, now, completion.TraceParent);
             }
         }
         else
@@ -318,8 +318,12 @@ internal sealed class RuntimeDispatcher : BackgroundService
         var events = new StepEvents(id, row.Version + 1, now);
         foreach (var signal in session.PendingSignals(id))
         {
+            using var span = RuntimeTelemetry.Start("orderpayments.step", signal.TraceParent, id);
+            span?.SetTag("orderpayments.input", signal.Input.GetType().Name);
+
             // Through Apply: a signal recorded as accepted and refused now keeps its refusal visible on the order.
             var step = _workflow.Apply(state, signal.Input, now);
+            span?.SetTag("orderpayments.outcome", step.Outcome.ToString());
             session.MarkApplied(signal.Seq, step, now);
             Record(session, id, now, signal.InputJson, step, state.Request.Provider, effects);
             effects.Events += events.Write(session, state, step, signal.Input);
@@ -334,7 +338,10 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         if (state.WakeAt <= now)
         {
+            using var span = RuntimeTelemetry.Start("orderpayments.step", null, id);
+            span?.SetTag("orderpayments.input", nameof(WokenUp));
             var step = _workflow.Decide(state, new WokenUp(), now);
+            span?.SetTag("orderpayments.outcome", step.Outcome.ToString());
             if (step.Outcome == InputOutcome.Applied)
             {
                 Record(session, id, now, WokenUpJson, step, state.Request.Provider, effects);
@@ -440,6 +447,9 @@ internal sealed class RuntimeDispatcher : BackgroundService
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "succeeded";
+        using var span = RuntimeTelemetry.Start($"orderpayments.activity {activity.Action.Kind}", activity.TraceParent, activity.InstanceId);
+        span?.SetTag("orderpayments.action", activity.Action.Kind.ToString());
+        span?.SetTag("orderpayments.idempotency_key", activity.Action.Key.Value);
         try
         {
             using var timeout = new CancellationTokenSource(_options.ActivityTimeout, _time);
@@ -448,7 +458,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             {
                 var result = await _activities.ExecuteAsync(activity.Provider, activity.Action, linked.Token).ConfigureAwait(false);
                 outcome = result is ActivityFailed ? "failed" : outcome;
-                _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, result, null, null));
+                _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, result, null, null, span?.Id));
             }
             catch (PaymentProviderException e) when (e.IsTransient)
             {
@@ -469,6 +479,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
         finally
         {
+            span?.SetTag("orderpayments.outcome", outcome);
             _metrics.ActivityDuration.Record(
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("kind", activity.Action.Kind.ToString()),

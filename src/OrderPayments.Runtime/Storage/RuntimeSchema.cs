@@ -134,5 +134,11 @@ internal static class RuntimeSchema
         CREATE INDEX ix_deliveries_due ON event_deliveries (next_attempt_at) WHERE status = 'pending';
         CREATE INDEX ix_deliveries_instance ON event_deliveries (instance_id);
         """,
+        // 6: the trace context a signal was recorded in and a call was decided in (W3C traceparent), so the step that
+        // applies the signal and the provider call continue the request's trace.
+        """
+        ALTER TABLE inbox ADD COLUMN trace_parent TEXT NULL;
+        ALTER TABLE outbox ADD COLUMN trace_parent TEXT NULL;
+        """,
     ];
 }

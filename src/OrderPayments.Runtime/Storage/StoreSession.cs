@@ -205,19 +205,20 @@ internal sealed partial class StoreSession : IDisposable
     }
 
     /// <summary>Records a signal once per (order, dedupe key); false when it was recorded before.</summary>
-    public bool InsertSignal(string id, string dedupeKey, WorkflowInput input, DateTimeOffset now) =>
+    /// <remarks>The signal keeps the trace context it was recorded in (<paramref name="traceParent"/>, else the current activity's), so the step that applies it continues that trace.</remarks>
+    public bool InsertSignal(string id, string dedupeKey, WorkflowInput input, DateTimeOffset now, string? traceParent = null) =>
         Execute(
-            "INSERT INTO inbox (instance_id, dedupe_key, input, received_at) VALUES ($id, $key, $input, $now) ON CONFLICT (instance_id, dedupe_key) DO NOTHING",
-            ("$id", id), ("$key", dedupeKey), ("$input", Json(input)), ("$now", Ms(now))) == 1;
+            "INSERT INTO inbox (instance_id, dedupe_key, input, received_at, trace_parent) VALUES ($id, $key, $input, $now, $trace) ON CONFLICT (instance_id, dedupe_key) DO NOTHING",
+            ("$id", id), ("$key", dedupeKey), ("$input", Json(input)), ("$now", Ms(now)), ("$trace", traceParent ?? System.Diagnostics.Activity.Current?.Id)) == 1;
 
     public List<PendingSignal> PendingSignals(string id)
     {
-        using var reader = Query("SELECT seq, input, received_at FROM inbox WHERE instance_id = $id AND applied_at IS NULL ORDER BY seq", ("$id", id));
+        using var reader = Query("SELECT seq, input, received_at, trace_parent FROM inbox WHERE instance_id = $id AND applied_at IS NULL ORDER BY seq", ("$id", id));
         var signals = new List<PendingSignal>();
         while (reader.Read())
         {
             var json = reader.GetString(1);
-            signals.Add(new PendingSignal(reader.GetInt64(0), Deserialize<WorkflowInput>(json), json, Time(reader.GetInt64(2))));
+            signals.Add(new PendingSignal(reader.GetInt64(0), Deserialize<WorkflowInput>(json), json, Time(reader.GetInt64(2)), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return signals;
@@ -249,22 +250,23 @@ internal sealed partial class StoreSession : IDisposable
         {
             Execute(
                 """
-                INSERT INTO outbox (instance_id, key, provider, action, next_attempt_at, created_at) VALUES ($id, $key, $provider, $action, $now, $now)
+                INSERT INTO outbox (instance_id, key, provider, action, next_attempt_at, created_at, trace_parent) VALUES ($id, $key, $provider, $action, $now, $now, $trace)
                 ON CONFLICT (instance_id, key) DO NOTHING
                 """,
-                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Json(action)), ("$now", Ms(now)));
+                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Json(action)), ("$now", Ms(now)),
+                ("$trace", System.Diagnostics.Activity.Current?.Id));
         }
     }
 
     public List<DueActivity> DueActivities(DateTimeOffset now, int limit)
     {
         using var reader = Query(
-            "SELECT instance_id, provider, action, attempts FROM outbox WHERE completed_at IS NULL AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit",
+            "SELECT instance_id, provider, action, attempts, trace_parent FROM outbox WHERE completed_at IS NULL AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit",
             ("$now", Ms(now)), ("$limit", limit));
         var due = new List<DueActivity>();
         while (reader.Read())
         {
-            due.Add(new DueActivity(reader.GetString(0), Enum.Parse<PaymentProvider>(reader.GetString(1)), Deserialize<WorkflowAction>(reader.GetString(2)), reader.GetInt32(3)));
+            due.Add(new DueActivity(reader.GetString(0), Enum.Parse<PaymentProvider>(reader.GetString(1)), Deserialize<WorkflowAction>(reader.GetString(2)), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return due;
