@@ -1,122 +1,94 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace OrderPayments.Tests.Shared;
 
-/// <summary>A clock that moves only when told; timers (delays, timeouts) fire when it passes their due time.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+/// <summary>
+/// The tests' clock: the platform's <see cref="FakeTimeProvider"/> (moves only when told; timers and delays fire when
+/// it passes their due time), plus the one thing it lacks that a test needs: how many timers are armed, so a test can
+/// tell that the code under test is now waiting (e.g. a poll back-off) before it moves the clock.
+/// </summary>
+internal sealed class ManualTimeProvider : FakeTimeProvider
 {
-    private readonly Lock _lock = new();
-    private readonly List<ManualTimer> _timers = [];
-    private DateTimeOffset _now;
+    private int _armed;
 
-    public ManualTimeProvider(DateTimeOffset start) => _now = start;
-
-    public override DateTimeOffset GetUtcNow()
+    public ManualTimeProvider(DateTimeOffset start)
+        : base(start)
     {
-        lock (_lock)
-        {
-            return _now;
-        }
     }
 
     /// <summary>Timers armed and not yet due (a delay being waited on, for instance).</summary>
-    public int PendingTimers
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _timers.Count(t => t.DueAt != DateTimeOffset.MaxValue);
-            }
-        }
-    }
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+    public int PendingTimers => Volatile.Read(ref _armed);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new ManualTimer(this, callback, state);
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        List<ManualTimer> due;
-        lock (_lock)
-        {
-            _now += by;
-            due = _timers.Where(t => t.DueAt <= _now).ToList();
-            foreach (var timer in due)
+        var counted = new CountedTimer(this);
+        counted.Inner = base.CreateTimer(
+            s =>
             {
-                timer.Rearm(_now);
-            }
-        }
-
-        foreach (var timer in due)
-        {
-            timer.Fire();
-        }
+                counted.Fired();
+                callback(s);
+            },
+            state,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        counted.Change(dueTime, period);
+        return counted;
     }
 
-    private void Schedule(ManualTimer timer, bool armed)
+    /// <summary>Counts whether its timer is armed: armed by a finite due time, disarmed when a one-shot fires, when changed to never, or disposed.</summary>
+    private sealed class CountedTimer(ManualTimeProvider clock) : ITimer
     {
-        lock (_lock)
-        {
-            _timers.Remove(timer);
-            if (armed)
-            {
-                _timers.Add(timer);
-            }
-        }
-    }
+        private readonly Lock _lock = new();
+        private bool _armed;
+        private bool _periodic;
 
-    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
-    {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
-
-        public DateTimeOffset DueAt { get; private set; } = DateTimeOffset.MaxValue;
+        public ITimer Inner { get; set; } = null!;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            _period = period;
-            if (dueTime == Timeout.InfiniteTimeSpan)
+            lock (_lock)
             {
-                DueAt = DateTimeOffset.MaxValue;
-                clock.Schedule(this, armed: false);
-                return true;
+                _periodic = period != Timeout.InfiniteTimeSpan && period > TimeSpan.Zero;
+                Set(dueTime != Timeout.InfiniteTimeSpan);
             }
 
-            DueAt = clock.GetUtcNow() + dueTime;
-            clock.Schedule(this, armed: true);
-            if (dueTime <= TimeSpan.Zero)
-            {
-                clock.Advance(TimeSpan.Zero);
-            }
-
-            return true;
+            return Inner.Change(dueTime, period);
         }
 
-        public void Rearm(DateTimeOffset now)
+        public void Fired()
         {
-            if (_period > TimeSpan.Zero && _period != Timeout.InfiniteTimeSpan)
+            lock (_lock)
             {
-                DueAt = now + _period;
-            }
-            else
-            {
-                DueAt = DateTimeOffset.MaxValue;
+                if (!_periodic)
+                {
+                    Set(false);
+                }
             }
         }
 
-        public void Fire() => ThreadPool.UnsafeQueueUserWorkItem(_ => callback(state), null);
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                Set(false);
+            }
 
-        public void Dispose() => clock.Schedule(this, armed: false);
+            Inner.Dispose();
+        }
 
         public ValueTask DisposeAsync()
         {
             Dispose();
             return ValueTask.CompletedTask;
+        }
+
+        private void Set(bool armed)
+        {
+            if (armed != _armed)
+            {
+                _armed = armed;
+                Interlocked.Add(ref clock._armed, armed ? 1 : -1);
+            }
         }
     }
 }
