@@ -47,6 +47,10 @@ var host = new HostBuilder()
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(StorefrontNotifications.HttpClientName),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StorefrontDeliveryOptions>>().Value));
+        // Telemetry: the worker's OpenTelemetry integration (host.json sets telemetryMode to OpenTelemetry), exported to
+        // Application Insights when its connection string is set (as infra/ sets it) and over OTLP when the standard
+        // OTEL_EXPORTER_OTLP_ENDPOINT is; nothing is set up when neither is.
+        FunctionsTelemetry.AddWhenConfigured(services, configuration);
         services.AddVipps(configuration);
         if (!string.IsNullOrWhiteSpace(configuration["PayEx:AccessToken"]))
         {
