@@ -47,7 +47,7 @@ public sealed class PayExPaymentProvider : IPaymentProvider
                     "Authorization",
                     action.Amount.Currency.ToString(),
                     [new PayExPrice("Vipps", action.Amount.Value, 0)],
-                    action.Description.Length > 40 ? action.Description[..40] : action.Description,
+                    Describe(action.Description),
                     _options.UserAgent,
                     _options.Language,
                     new PayExUrls(
@@ -170,7 +170,10 @@ public sealed class PayExPaymentProvider : IPaymentProvider
             action.ProviderPaymentId ?? throw new PayExApiException(null, null, $"No PayEx payment id is known for {action.Reference}.", isTransient: false),
             cancellationToken);
 
-    private static string Describe(string text) => text.Length > 40 ? text[..40] : text;
+    // PayEx takes at most 40 characters. A start with a longer description is refused (PaymentRequest.Validate); orders
+    // started before that rule, and the captures' and reversals' own texts, are cut to fit.
+    private static string Describe(string text) =>
+        text.Length > PaymentRequest.MaxPayExDescriptionLength ? text[..PaymentRequest.MaxPayExDescriptionLength] : text;
 
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)
     {

@@ -27,7 +27,10 @@ public sealed class VippsOptions : OrderPayments.Http.HttpResilienceOptions
     /// <summary>The merchant serial number (MSN), 4 to 10 digits.</summary>
     public string MerchantSerialNumber { get; set; } = "";
 
-    /// <summary>The public HTTPS URL Vipps delivers webhooks to; the signature is computed over its path and host.</summary>
+    /// <summary>
+    /// The public HTTPS URL Vipps delivers webhooks to; the signature is computed over its path and host. http is refused
+    /// unless <see cref="BaseUrl"/> is http too (a simulator).
+    /// </summary>
     public Uri? WebhookUrl { get; set; }
 
     /// <summary>

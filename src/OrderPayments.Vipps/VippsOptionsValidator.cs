@@ -25,7 +25,14 @@ public sealed class VippsOptionsValidator : IValidateOptions<VippsOptions>
         Require(!string.IsNullOrWhiteSpace(options.ClientSecret), nameof(options.ClientSecret), "is required.");
         Require(!string.IsNullOrWhiteSpace(options.SubscriptionKey), nameof(options.SubscriptionKey), "is required.");
         Require(options.MerchantSerialNumber.Length is >= 4 and <= 10 && options.MerchantSerialNumber.All(char.IsAsciiDigit), nameof(options.MerchantSerialNumber), "must be 4 to 10 digits.");
-        Require(options.WebhookUrl is null || options.WebhookUrl.IsAbsoluteUri, nameof(options.WebhookUrl), "must be an absolute URL.");
+        // The Webhooks API: "The URL must use HTTPS" (shared/vipps/webhooks/webhooks-swagger.yaml, RegisterRequest.url). A
+        // simulator at an http base URL is not Vipps and may deliver over http.
+        Require(
+            options.WebhookUrl is null
+                || (options.WebhookUrl.IsAbsoluteUri
+                    && (options.WebhookUrl.Scheme == Uri.UriSchemeHttps || (options.WebhookUrl.Scheme == Uri.UriSchemeHttp && options.BaseUrl?.Scheme == Uri.UriSchemeHttp))),
+            nameof(options.WebhookUrl),
+            "must be an absolute https URL (Vipps delivers webhooks over HTTPS only; http only with a simulator at an http base URL).");
         foreach (var (setting, value) in new[]
         {
             (nameof(options.SystemName), options.SystemName),

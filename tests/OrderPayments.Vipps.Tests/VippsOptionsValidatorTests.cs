@@ -60,6 +60,21 @@ public sealed class VippsOptionsValidatorTests
         Failures(options).ShouldHaveSingleItem().ShouldBe("Vipps:WebhookMaxClockSkew must be positive.");
     }
 
+    [Theory]
+    [InlineData("https://apitest.vipps.no", "http://shop.example/api/webhooks/vipps")]
+    [InlineData("https://api.vipps.no", "ftp://shop.example/api/webhooks/vipps")]
+    [InlineData("http://127.0.0.1:5080/simulator/vipps", "ftp://127.0.0.1:5000/api/webhooks/vipps")]
+    public void Issue14_Validate_WebhookUrlVippsCannotDeliverTo_IsNamed(string baseUrl, string webhookUrl)
+    {
+        var options = Valid();
+        options.BaseUrl = new Uri(baseUrl);
+        options.WebhookUrl = new Uri(webhookUrl);
+
+        Failures(options).ShouldHaveSingleItem().ShouldStartWith("Vipps:WebhookUrl");
+        options.WebhookUrl = new Uri("https://shop.example/api/webhooks/vipps");
+        Failures(options).ShouldBeEmpty();
+    }
+
     [Fact]
     public void Validate_Failures_NeverContainTheSecrets()
     {

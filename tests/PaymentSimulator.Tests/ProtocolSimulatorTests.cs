@@ -82,6 +82,12 @@ public sealed class ProtocolSimulatorTests
         }
     }
 
+    [Theory]
+    [InlineData("""{"amount":{"currency":"NOK","value":1000},"paymentMethod":{"type":"WALLET"},"reference":"order-42-1","userFlow":"PUSH_MESSAGE","customer":{"phoneNumber":"47123456"}}""", "customer.phoneNumber", "4070")]
+    [InlineData("""{"amount":{"currency":"NOK","value":1000},"paymentMethod":{"type":"WALLET"},"reference":"order-42-1","userFlow":"WEB_REDIRECT","returnUrl":"http://shop.example/return"}""", "returnUrl", null)]
+    public async Task Issue14_Create_OutsideTheSpecificationsLimits_Is400NamingTheField(string body, string field, string? code) =>
+        await Create_InvalidField_Is400NamingTheField(body, field, code);
+
     [Fact]
     public async Task Create_WithoutAnIdempotencyKey_Is400()
     {

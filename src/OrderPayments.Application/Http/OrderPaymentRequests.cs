@@ -68,7 +68,7 @@ public sealed class OrderPaymentRequests
         var description = json.String("description", required: true, PaymentRequest.MaxDescriptionLength);
         var returnUrl = json.String("returnUrl", required: false, PaymentRequest.MaxReturnUrlLength);
         var userFlow = json.Choice("userFlow", UserFlows, UserFlow.WebRedirect);
-        var phoneNumber = json.String("phoneNumber", required: false, 15);
+        var phoneNumber = PhoneNumber(json);
         var provider = json.Choice("provider", Providers, PaymentProvider.Vipps);
         json.RefuseUnknownFields();
         if (provider is { } chosen && !_providers.Contains(chosen))
@@ -277,6 +277,27 @@ public sealed class OrderPaymentRequests
             status,
             rejection.Message,
             rejection.Field is { } field ? [new ApiFieldError(field, rejection.Message)] : null);
+    }
+
+    /// <summary>
+    /// The phone number as the providers take it (the MSISDN, <c>4791234567</c>), read once here from whatever common
+    /// form the storefront sent (<c>+47 912 34 567</c>, <c>0047…</c>): the stored request, and so the idempotent start's
+    /// comparison, has the one form.
+    /// </summary>
+    private static string? PhoneNumber(JsonBody json)
+    {
+        if (json.String("phoneNumber", required: false, PhoneNumbers.MaxInputLength) is not { } text)
+        {
+            return null;
+        }
+
+        if (PhoneNumbers.TryNormalize(text, out var msisdn, out var error))
+        {
+            return msisdn;
+        }
+
+        json.Error("phoneNumber", error);
+        return null;
     }
 
     private static bool HasLeftCreating(OrderPaymentSnapshot snapshot) =>

@@ -29,13 +29,16 @@ public sealed partial class OrderPaymentWorkflow
     public WorkflowOptions Options => _options;
 
     /// <summary>Starts an order's payment: the first attempt, with its create action.</summary>
-    /// <param name="request">The storefront's request; check it first with <see cref="PaymentRequest.Validate"/>.</param>
+    /// <param name="request">
+    /// The storefront's request; check a new one first with <see cref="PaymentRequest.Validate"/>. This method does not
+    /// apply the providers' limits, so a request stored before a limit was tightened still starts when it is replayed.
+    /// </param>
     /// <param name="now">The interpreter's current time.</param>
     /// <param name="by">Who asked for it (named in the history), when known.</param>
-    /// <exception cref="ArgumentException">The request is invalid; the message lists every reason.</exception>
+    /// <exception cref="ArgumentException">The request is malformed (e.g. no amount, a redirect flow without a return URL); the message lists every reason.</exception>
     public WorkflowStep Start(PaymentRequest request, DateTimeOffset now, string? by = null)
     {
-        var errors = request.Validate();
+        var errors = request.ValidateShape();
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")), nameof(request));

@@ -489,10 +489,13 @@ internal sealed partial class VippsSimulator
             return SimResponse.Problem(400, "Bad Request", "userFlow must be WEB_REDIRECT, NATIVE_REDIRECT, PUSH_MESSAGE or QR.", field: "userFlow");
         }
 
+        // "The URL must use the https:// scheme or a custom URL scheme", maxLength 2500 (ePayment 1.8.1). http is let through
+        // to a loopback host only: the simulator serves developers, whose shop runs on their own machine.
         var returnUrl = Text(body, "returnUrl");
-        if (flow is "WEB_REDIRECT" or "NATIVE_REDIRECT" && (returnUrl is null || !Uri.TryCreate(returnUrl, UriKind.Absolute, out _) || returnUrl.Length > 2500))
+        if ((flow is "WEB_REDIRECT" or "NATIVE_REDIRECT" && returnUrl is null)
+            || (returnUrl is not null && (!Uri.TryCreate(returnUrl, UriKind.Absolute, out var url) || returnUrl.Length > 2500 || (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback))))
         {
-            return SimResponse.Problem(400, "Bad Request", "returnUrl is required for redirect flows and must be an absolute URL of at most 2500 characters.", field: "returnUrl");
+            return SimResponse.Problem(400, "Bad Request", "returnUrl is required for redirect flows and must be an absolute https or custom-scheme URL of at most 2500 characters.", field: "returnUrl");
         }
 
         var phone = Text(Property(body, "customer"), "phoneNumber");
@@ -501,7 +504,8 @@ internal sealed partial class VippsSimulator
             return SimResponse.Problem(400, "Bad Request", "customer.phoneNumber is required for PUSH_MESSAGE.", field: "customer.phoneNumber");
         }
 
-        if (phone is not null && (phone.Length is < 8 or > 15 || !phone.All(char.IsAsciiDigit)))
+        // customer.phoneNumber: ^\d{9,15}$ (ePayment 1.8.1; 1.4.1 said 10 to 15).
+        if (phone is not null && (phone.Length is < 9 or > 15 || !phone.All(char.IsAsciiDigit)))
         {
             return SimResponse.Problem(400, "Invalid phone number", "customer.phoneNumber must be MSISDN digits with the country code.", "4070", "customer.phoneNumber");
         }
