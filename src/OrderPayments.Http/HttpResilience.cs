@@ -1,107 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 
 namespace OrderPayments.Http;
 
 /// <summary>
-/// Builds the pipeline every provider client uses: total budget → retry of transient failures (jittered exponential
-/// back-off, honouring <c>Retry-After</c> up to the maximum) → circuit breaker → per-attempt timeout. What counts as
-/// transient is the provider's to say.
+/// Gives a provider's HTTP client its resilience handler from <c>Microsoft.Extensions.Http.Resilience</c>, outermost
+/// first: a total time budget → retries of transient failures (jittered exponential back-off, honouring
+/// <c>Retry-After</c> up to the maximum) → circuit breaker → per-attempt timeout. What counts as transient is the
+/// provider's to say. The library keeps one pipeline per HTTP client (named <c>{client}-resilience</c>, so one circuit
+/// per client), builds it once from the options as they are then, re-sends the same request message on each attempt,
+/// and reports every attempt, retry, break and timeout through Polly's telemetry (logs and metrics).
 /// </summary>
 internal static class HttpResilience
 {
-    public static ResiliencePipeline<HttpResponseMessage> Build(
+    /// <summary>The pipeline's name within its client (the full name is <c>{client}-resilience</c>).</summary>
+    public const string PipelineName = "resilience";
+
+    /// <summary>Adds the resilience handler, configured from <typeparamref name="TOptions"/> when the pipeline is built.</summary>
+    public static IHttpResiliencePipelineBuilder AddProviderResilience<TOptions>(
+        this IHttpClientBuilder builder,
+        Func<Outcome<HttpResponseMessage>, CancellationToken, ValueTask<bool>> isTransient)
+        where TOptions : HttpResilienceOptions =>
+        builder.AddResilienceHandler(PipelineName, (pipeline, context) =>
+        {
+            var settings = context.ServiceProvider.GetRequiredService<IOptions<TOptions>>().Value;
+            // Polly.Extensions already sets the registered TimeProvider on the builders it makes; set here as well so
+            // that the strategies and the Retry-After reading below share one clock whatever the registration order.
+            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            pipeline.TimeProvider = time;
+            Configure(pipeline, settings, time, isTransient);
+        });
+
+    private static void Configure(
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline,
         HttpResilienceOptions settings,
-        TimeProvider timeProvider,
-        Func<Outcome<HttpResponseMessage>, CancellationToken, ValueTask<bool>> isTransient,
-        Action<int, int?, string?, TimeSpan> onRetry,
-        Action<TimeSpan> onOpened)
+        TimeProvider time,
+        Func<Outcome<HttpResponseMessage>, CancellationToken, ValueTask<bool>> isTransient)
     {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
-            .AddTimeout(settings.TotalTimeout);
+        pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "TotalTimeout", Timeout = settings.TotalTimeout });
         if (settings.MaxRetryAttempts > 0)
         {
             // Polly requires at least one retry; zero means no retry strategy at all.
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            pipeline.AddRetry(new HttpRetryStrategyOptions
             {
+                Name = "Retry",
                 ShouldHandle = args => isTransient(args.Outcome, args.Context.CancellationToken),
                 MaxRetryAttempts = settings.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = settings.RetryBaseDelay,
                 MaxDelay = settings.MaxRetryDelay,
+                // Not the library's ShouldRetryAfterHeader: it reads an HTTP-date Retry-After against TimeProvider.System
+                // rather than the pipeline's clock, and Polly caps only its own back-off by MaxDelay, not a generated
+                // delay. So the header is read here (RetryAfter) on the injected clock, and capped.
+                ShouldRetryAfterHeader = false,
                 DelayGenerator = args =>
-                    ValueTask.FromResult(RetryAfter.From(args.Outcome.Result, timeProvider.GetUtcNow()) is { } wait
+                    ValueTask.FromResult(RetryAfter.From(args.Outcome.Result, time.GetUtcNow()) is { } wait
                         ? (TimeSpan?)(wait > settings.MaxRetryDelay ? settings.MaxRetryDelay : wait)
                         : null),
-                OnRetry = args =>
-                {
-                    onRetry(args.AttemptNumber + 1, (int?)args.Outcome.Result?.StatusCode, args.Outcome.Exception?.GetType().Name, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
             });
         }
 
-        return builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        pipeline
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
+                Name = "CircuitBreaker",
                 ShouldHandle = args => isTransient(args.Outcome, args.Context.CancellationToken),
                 FailureRatio = settings.CircuitBreakerFailureRatio,
                 MinimumThroughput = settings.CircuitBreakerMinimumThroughput,
                 SamplingDuration = settings.CircuitBreakerSamplingDuration,
                 BreakDuration = settings.CircuitBreakerBreakDuration,
-                OnOpened = args =>
-                {
-                    onOpened(args.BreakDuration);
-                    return ValueTask.CompletedTask;
-                },
             })
-            .AddTimeout(settings.AttemptTimeout)
-            .Build();
+            .AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = settings.AttemptTimeout });
     }
-}
-
-/// <summary>
-/// Runs each request through a resilience pipeline, sending a fresh copy of it per attempt (a request message can
-/// be sent only once; the body is buffered so every attempt carries the same bytes and headers).
-/// </summary>
-internal class ResilienceHandler : DelegatingHandler
-{
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-
-    public ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline) => _pipeline = pipeline;
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var snapshot = await HttpRequestSnapshot.CaptureAsync(request, cancellationToken).ConfigureAwait(false);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (context, state) =>
-                {
-                    try
-                    {
-                        var response = await state.Handler.SendOnceAsync(state.Snapshot.Create(), context.CancellationToken).ConfigureAwait(false);
-                        return Outcome.FromResult(response);
-                    }
-                    catch (Exception e)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(e);
-                    }
-                },
-                context,
-                (Handler: this, Snapshot: snapshot)).ConfigureAwait(false);
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
 }

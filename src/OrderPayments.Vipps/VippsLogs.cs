@@ -5,11 +5,8 @@ namespace OrderPayments.Vipps;
 /// <summary>The client's log events, with stable ids. Nothing here logs a token, secret, key or body.</summary>
 internal static partial class VippsLogs
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Vipps call failed (status {StatusCode}, exception {ExceptionType}); attempt {Attempt} in {Delay}")]
-    public static partial void Retrying(ILogger logger, int attempt, int? statusCode, string? exceptionType, TimeSpan delay);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Vipps circuit opened for {BreakDuration}: too many failing calls")]
-    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+    // 3001 (retrying) and 3002 (circuit opened) are retired: the resilience handler's own telemetry (Polly's
+    // "Resilience event occurred" logs and metrics, per client pipeline) reports them now.
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Fetched a Vipps access token for client {ClientId}; it expires at {ExpiresAt:O}")]
     public static partial void TokenFetched(ILogger logger, string clientId, DateTimeOffset expiresAt);

@@ -1,4 +1,3 @@
-using OrderPayments.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;

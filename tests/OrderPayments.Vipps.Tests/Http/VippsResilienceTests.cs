@@ -45,6 +45,43 @@ public sealed class VippsResilienceTests
         attempts[1].Header("Idempotency-Key").ShouldBe("order-42-1-capture-1");
     }
 
+    [Fact]
+    public async Task Call_429WithRetryAfterAboveTheMaximum_WaitsTheMaximum()
+    {
+        using var host = new VippsTestHost();
+        host.Handler.Respond = InTurn(() =>
+        {
+            var response = FakeVippsHandler.Json(HttpStatusCode.TooManyRequests, """{"title":"Too many requests"}""");
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromMinutes(5));
+            return response;
+        });
+
+        await host.Drive(Capture(host));
+
+        var attempts = host.Handler.ApiRequests.ToList();
+        attempts.Count.ShouldBe(2);
+        (attempts[1].At - attempts[0].At).ShouldBeInRange(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31), "capped by MaxRetryDelay (30 s)");
+    }
+
+    [Fact]
+    public async Task Call_429WithRetryAfterDate_WaitsUntilThenOnTheInjectedClock()
+    {
+        // An HTTP-date Retry-After is read against the host's TimeProvider (here the test clock), not the machine's.
+        using var host = new VippsTestHost();
+        host.Handler.Respond = InTurn(() =>
+        {
+            var response = FakeVippsHandler.Json(HttpStatusCode.TooManyRequests, """{"title":"Too many requests"}""");
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(host.Time.GetUtcNow().AddSeconds(8));
+            return response;
+        });
+
+        await host.Drive(Capture(host));
+
+        var attempts = host.Handler.ApiRequests.ToList();
+        attempts.Count.ShouldBe(2);
+        (attempts[1].At - attempts[0].At).ShouldBeInRange(TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(20));
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError)]
     [InlineData(HttpStatusCode.BadGateway)]
@@ -124,9 +161,12 @@ public sealed class VippsResilienceTests
     }
 
     [Fact]
-    public async Task Call_ManyFailures_OpenTheCircuitAndFailFast()
+    public async Task Call_ManyFailures_OpenThatClientsCircuitOnlyAndFailFast()
     {
-        // One circuit for all Vipps calls: the successful token call counts too (1 ok + 2 failed = 67 % ≥ 60 %).
+        // One circuit per HTTP client (token, ePayment, webhooks), since the pipelines come from
+        // Microsoft.Extensions.Http.Resilience (one per client). The successful token call no longer counts: two
+        // failed captures (2 of 2, under the minimum throughput of 3) leave the ePayment circuit closed; the third
+        // opens it (3 of 3 ≥ 60 %); the webhooks client's circuit stays closed.
         using var host = new VippsTestHost(new()
         {
             ["Vipps:MaxRetryAttempts"] = "0",
@@ -136,10 +176,13 @@ public sealed class VippsResilienceTests
         host.Handler.Respond = (_, _) => Task.FromResult(FakeVippsHandler.Problem(HttpStatusCode.ServiceUnavailable));
         await Should.ThrowAsync<VippsApiException>(() => Capture(host));
         await Should.ThrowAsync<VippsApiException>(() => Capture(host));
+        await Should.ThrowAsync<VippsApiException>(() => Capture(host));
 
         await Should.ThrowAsync<BrokenCircuitException>(() => Capture(host));
 
-        host.Handler.ApiRequests.Count().ShouldBe(2);
+        host.Handler.ApiRequests.Count().ShouldBe(3);
+        await Should.ThrowAsync<VippsApiException>(() => host.Webhooks.ListAsync(CancellationToken.None));
+        host.Handler.ApiRequests.Count().ShouldBe(4, "the webhooks client's circuit is its own and closed: its call reached Vipps");
     }
 
     [Fact]

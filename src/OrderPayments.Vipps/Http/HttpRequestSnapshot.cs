@@ -1,10 +1,11 @@
 using System.Net.Http.Headers;
 
-namespace OrderPayments.Http;
+namespace OrderPayments.Vipps.Http;
 
 /// <summary>
-/// A request captured once (content buffered) so that every retry sends a fresh <see cref="HttpRequestMessage"/>:
-/// a request or its content can be sent only once.
+/// A request captured once (content buffered) so that <see cref="VippsAuthenticationHandler"/> can send it again with
+/// a fresh token after a 401, with another <c>Authorization</c> header. Kept by hand: the resilience library re-sends
+/// the same message for a retry, and has no "change a header and send once more" step.
 /// </summary>
 internal sealed class HttpRequestSnapshot
 {
