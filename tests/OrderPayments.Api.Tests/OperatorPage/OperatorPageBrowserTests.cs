@@ -77,6 +77,7 @@ public sealed class OperatorPageBrowserTests(Chromium chromium) : IClassFixture<
         await Expect(Detail("Authorized / captured")).ToHaveTextAsync("499.00 NOK / 200.00 NOK", new() { Timeout = ExpectTimeout });
         await Expect(_page.Locator("#detail dt", new() { HasTextRegex = new Regex("^Shipment ") }).Locator("+ dd")).ToHaveTextAsync("200.00 NOK Succeeded", new() { Timeout = ExpectTimeout });
         await Expect(_page.Locator("#actionResult")).ToHaveTextAsync("Fulfillment: accepted");
+        await Expect(_page.Locator("#shipAmount")).ToHaveValueAsync("");
         shots.Add(await ScreenshotAsync(_page, "04-shipped"));
 
         // The rest is cancelled.
@@ -105,6 +106,7 @@ public sealed class OperatorPageBrowserTests(Chromium chromium) : IClassFixture<
             await Expect(refused).ToContainTextAsync($"{error!["field"]}: {error["message"]}");
         }
         await Expect(Detail("Cancelled / refunded")).ToHaveTextAsync("299.00 NOK / 50.00 NOK");
+        await Expect(_page.Locator("#refundAmount")).ToHaveValueAsync("500.00");
         shots.Add(await ScreenshotAsync(_page, "07-refused"));
 
         var order = await _api.GetOrderAsync(OrderId);
