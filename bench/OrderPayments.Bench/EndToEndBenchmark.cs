@@ -24,6 +24,9 @@ internal static class EndToEndBenchmark
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>The activity slots of this invocation's runs (null: the runtime's default).</summary>
+    private static int? _activitySlots;
+
     /// <summary>Runs the load twice (no faults, faults on), prints the figures and writes them to <paramref name="jsonPath"/>.</summary>
     /// <param name="orders">Orders per run.</param>
     /// <param name="concurrency">Concurrent clients.</param>
@@ -31,8 +34,36 @@ internal static class EndToEndBenchmark
     /// <param name="embedded">The simulator in the API's process instead of a child process.</param>
     /// <param name="durableStorage">A storage account (Azurite) to run the orders on the Durable Task engine's Azure Storage backend; null for the embedded runtime.</param>
     /// <param name="notify">Also run without faults with one storefront notification endpoint attached (a receiver in this process), beside the run without.</param>
-    public static async Task<int> RunAsync(int orders, int concurrency, string? jsonPath, bool embedded, string? durableStorage = null, bool notify = false)
+    /// <param name="latencyMs">With a value, one run only: every ePayment call at the simulator takes this much longer (a real provider's 100–300 ms).</param>
+    /// <param name="activitySlots">Overrides <c>Runtime:MaxConcurrentActivities</c> (A/B runs); null for the runtime's default.</param>
+    public static async Task<int> RunAsync(int orders, int concurrency, string? jsonPath, bool embedded, string? durableStorage = null, bool notify = false, int? latencyMs = null, int? activitySlots = null)
     {
+        // The standard runs keep the 128 slots their published figures were measured with; latency runs compare.
+        _activitySlots = activitySlots ?? (latencyMs is null ? 128 : null);
+        if (latencyMs is { } latency)
+        {
+            Console.WriteLine($"end-to-end with {latency} ms provider latency: {orders} orders, {concurrency} concurrent clients, {Environment.ProcessorCount} cores, activity slots {activitySlots?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
+            var slow = await RunOnceAsync(orders, concurrency, faults: new { latencyMilliseconds = latency, seed = 1 }, embedded, durableStorage);
+            Print($"{latency} ms provider latency", slow);
+            if (jsonPath is not null)
+            {
+                var latencyReport = new JsonObject
+                {
+                    ["orders"] = orders,
+                    ["concurrency"] = concurrency,
+                    ["providerLatencyMs"] = latency,
+                    ["activitySlots"] = activitySlots,
+                    ["ordersPerSecond"] = Math.Round(slow.OrdersPerSecond, 1),
+                    ["startToRedirectMs"] = Percentiles(slow.StartLatencies),
+                    ["approvalToAuthorizedMs"] = Percentiles(slow.ApprovalLatencies),
+                    ["allCaptured"] = slow.AllCaptured,
+                };
+                await File.WriteAllTextAsync(jsonPath, latencyReport.ToJsonString(Indented));
+            }
+
+            return slow.AllCaptured ? 0 : 1;
+        }
+
         Console.WriteLine($"end-to-end: {orders} orders, {concurrency} concurrent clients, {Environment.ProcessorCount} cores, " +
                           (durableStorage is null ? "embedded runtime, durable commits (WAL, synchronous=FULL), " : "Durable Task engine, Azure Storage backend (Azurite), ") +
                           (embedded ? "simulator embedded in the API process" : "simulator in a child process"));
@@ -114,7 +145,6 @@ internal static class EndToEndBenchmark
         var settings = new Dictionary<string, string?>
         {
             ["Notifications:Enabled"] = receiver is null ? "false" : "true",
-            ["Runtime:MaxConcurrentActivities"] = "128",
             ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
             ["Runtime:ActivityRetryMaxDelay"] = "00:00:01",
             ["Vipps:RetryBaseDelay"] = "00:00:00.020",
@@ -124,6 +154,11 @@ internal static class EndToEndBenchmark
             // storefront would, rather than answering 202.
             ["OrderPayments:StartWait"] = engine is null ? "00:00:05" : "00:01:00",
         };
+        if (_activitySlots is { } slots)
+        {
+            settings["Runtime:MaxConcurrentActivities"] = slots.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (receiver is not null)
         {
             settings["Notifications:Endpoints:bench:Url"] = receiver.Url.AbsoluteUri;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrderPayments.Bench;
 
-// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS] [--activity-slots N]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- callbacks [count]
@@ -12,15 +12,16 @@ return args switch
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
     ["dispatcher"] => await DispatcherBenchmark.RunAsync(5000),
     ["waiting", var count] => await WaitingBenchmark.RunAsync(Number(count), 64),
-    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded, o.DurableStorage, o.Notify),
+    _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded, o.DurableStorage, o.Notify, o.Latency, o.Slots),
     _ => Usage(),
 };
 
 static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
-static (int Orders, int Concurrency, string? Json, bool Embedded, string? DurableStorage, bool Notify)? Options(string[] args)
+static (int Orders, int Concurrency, string? Json, bool Embedded, string? DurableStorage, bool Notify, int? Latency, int? Slots)? Options(string[] args)
 {
     var (orders, concurrency, json, embedded, durable, notify) = (2000, 64, (string?)null, false, (string?)null, false);
+    var (latency, slots) = ((int?)null, (int?)null);
     for (var i = 0; i < args.Length; i++)
     {
         switch (args[i])
@@ -31,15 +32,17 @@ static (int Orders, int Concurrency, string? Json, bool Embedded, string? Durabl
             case "--embedded-simulator": embedded = true; break;
             case "--durable-storage" when i + 1 < args.Length: durable = args[++i]; break;
             case "--notify": notify = true; break;
+            case "--latency" when i + 1 < args.Length: latency = Number(args[++i]); break;
+            case "--activity-slots" when i + 1 < args.Length: slots = Number(args[++i]); break;
             default: return null;
         }
     }
 
-    return (orders, concurrency, json, embedded, durable, notify);
+    return (orders, concurrency, json, embedded, durable, notify, latency, slots);
 }
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] | waiting N | dispatcher [orders] | callbacks [count]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | waiting N | dispatcher [orders] | callbacks [count]");
     return 2;
 }

@@ -15,8 +15,14 @@ public sealed class RuntimeOptions
     /// <summary>The most order steps committed in one transaction (default 256): fewer fsyncs under load.</summary>
     public int MaxBatchSize { get; set; } = 256;
 
-    /// <summary>The most provider calls in flight at once (default 32).</summary>
-    public int MaxConcurrentActivities { get; set; } = 32;
+    /// <summary>
+    /// The most provider calls in flight at once (default 512). Calls are asynchronous I/O: hundreds in flight cost
+    /// little memory and no thread, so a provider that answers in 150 ms does not make orders queue for a slot (with
+    /// 32 slots, 1,500 orders at 150 ms ran at 85 orders/s with a start taking 1.4 s; with 512, 155 orders/s and
+    /// 0.63 s). The provider's own limit is honoured where it says so: a 429's <c>Retry-After</c> (the HTTP
+    /// resilience pipeline). When slots are short, mutations go first and queries wait.
+    /// </summary>
+    public int MaxConcurrentActivities { get; set; } = 512;
 
     /// <summary>
     /// How long the dispatcher's ownership of the file lasts without renewal (default 15 s). Another process can

@@ -114,6 +114,27 @@ public sealed class RuntimeStoreTests
         RuntimeStore.SchemaVersion.ShouldBe(6);
     }
 
+    [Fact]
+    public async Task DueActivities_QueriesAndMutationsDue_MutationsComeFirst()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var order = OrderId.Parse("priority-1");
+        var reference = PaymentReference.For(order, 1);
+        var store = host.Get<RuntimeStore>();
+        using (var session = StoreSession.Write(store))
+        {
+            // The query has waited longest; the capture came later.
+            session.InsertActions("priority-1", PaymentProvider.Vipps, [new QueryPayment(IdempotencyKey.For(order, 1, KeyOperations.Query, 1), reference)], RuntimeTestHost.Start);
+            session.InsertActions("priority-1", PaymentProvider.Vipps, [new CapturePayment(IdempotencyKey.For(order, 1, KeyOperations.Capture, 1), reference, new Money(100, Currency.NOK), "ship-1")], RuntimeTestHost.Start.AddSeconds(1));
+            session.Commit();
+        }
+
+        using var read = StoreSession.Read(store);
+        var due = read.DueActivities(RuntimeTestHost.Start.AddSeconds(2), 1);
+
+        due.ShouldHaveSingleItem().Action.ShouldBeOfType<CapturePayment>();
+    }
+
     private static string TempFile(string name) =>
         Path.Combine(Path.GetTempPath(), $"orderpayments-{name}-{Environment.ProcessId}-{Environment.TickCount64}.db");
 }

@@ -261,7 +261,12 @@ internal sealed partial class StoreSession : IDisposable
     public List<DueActivity> DueActivities(DateTimeOffset now, int limit)
     {
         using var reader = Query(
-            "SELECT instance_id, provider, action, attempts, trace_parent FROM outbox WHERE completed_at IS NULL AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit",
+            // Mutations (create, capture, cancel, refund, abort) before queries: under pressure, reads are what waits.
+            """
+            SELECT instance_id, provider, action, attempts, trace_parent FROM outbox
+            WHERE completed_at IS NULL AND next_attempt_at <= $now
+            ORDER BY json_extract(action, '$.type') = 'query', next_attempt_at LIMIT $limit
+            """,
             ("$now", Ms(now)), ("$limit", limit));
         var due = new List<DueActivity>();
         while (reader.Read())
