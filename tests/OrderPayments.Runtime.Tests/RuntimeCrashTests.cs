@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using OrderPayments.Api.Tests.Notifications;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain;
 using OrderPayments.Domain.Workflow;
@@ -106,7 +107,8 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
         var folder = Directory.CreateTempSubdirectory("orderpayments-crash-notify-");
         var database = Path.Combine(folder.FullName, "runtime.db");
         var providerDatabase = Path.Combine(folder.FullName, "provider.db");
-        await using var receiver = await SlowReceiver.StartAsync(TimeSpan.FromMilliseconds(40));
+        await using var receiver = await StorefrontReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(40);
         await using var client = new RuntimeTestHost(databasePath: database, dispatcher: false, systemClock: true);
         for (var i = 0; i < orders; i++)
         {
@@ -135,7 +137,7 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
                     shipped.Add(order.State.OrderId.Value);
                 }
 
-                var done = receiver.Received.Select(r => r.Id).Distinct().Count();
+                var done = receiver.Delivered.Select(r => r.Id).Distinct().Count();
                 if (done == 3 * orders)
                 {
                     break;
@@ -162,7 +164,7 @@ public sealed class RuntimeCrashTests(ITestOutputHelper output)
         }
 
         kills.ShouldBeGreaterThanOrEqualTo(3, "the test must kill the notifier while deliveries are in flight");
-        var received = receiver.Received.ToList();
+        var received = receiver.Delivered;
         for (var i = 0; i < orders; i++)
         {
             var first = received.Where(r => r.OrderId == $"notify-{i}").DistinctBy(r => r.Id).ToList();

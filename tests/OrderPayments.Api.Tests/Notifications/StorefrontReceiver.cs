@@ -25,6 +25,11 @@ internal sealed class StorefrontReceiver : IAsyncDisposable
     /// <summary>How long each delivery waits before it is answered (a slow endpoint).</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Deliveries received and not answered yet.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    private int _inFlight;
+
     public Uri Url { get; private set; } = null!;
 
     public static async Task<StorefrontReceiver> StartAsync()
@@ -38,9 +43,17 @@ internal sealed class StorefrontReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
-            if (receiver.Delay > TimeSpan.Zero)
+            Interlocked.Increment(ref receiver._inFlight);
+            try
             {
-                await Task.Delay(receiver.Delay);
+                if (receiver.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(receiver.Delay);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref receiver._inFlight);
             }
 
             var accepted = !receiver.Down;
