@@ -218,10 +218,11 @@ public static partial class ApiApp
     /// <summary><c>GET /api/orders/faults?after=&amp;limit=</c>: faulted orders by id, read without their (possibly unreadable) states.</summary>
     private static async Task<ApiResponse> ListFaultsAsync(EmbeddedOrderPaymentClient runtime, string? after, string? limit, CancellationToken cancellationToken)
     {
-        var size = 50;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > OrderPaymentRequests.MaxPageSize))
+        var errors = new List<ApiFieldError>();
+        var size = OrderPaymentRequests.PageSize(limit, errors);
+        if (errors.Count > 0)
         {
-            return ApiResponse.Problem(ApiProblem.Invalid([new ApiFieldError("limit", $"Must be a whole number from 1 to {OrderPaymentRequests.MaxPageSize}.")]));
+            return ApiResponse.Problem(ApiProblem.Invalid(errors));
         }
 
         var page = await runtime.ListFaultsAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken).ConfigureAwait(false);
@@ -302,22 +303,19 @@ public static partial class ApiApp
     private static partial void LogUnhandled(ILogger logger, PathString path, Exception? exception);
 
     /// <summary>Writes an <see cref="ApiResponse"/>: status, <c>Location</c>, and the body as JSON or problem+json.</summary>
-    internal static Task WriteAsync(HttpContext httpContext, ApiResponse response)
+    internal sealed class ApiResult(ApiResponse response) : IResult
     {
-        httpContext.Response.StatusCode = response.StatusCode;
-        if (response.Location is { } location)
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.Location = location;
+            httpContext.Response.StatusCode = response.StatusCode;
+            if (response.Location is { } location)
+            {
+                httpContext.Response.Headers.Location = location;
+            }
+
+            return response.Body is null
+                ? Task.CompletedTask
+                : httpContext.Response.WriteAsJsonAsync(response.Body, response.Body.GetType(), ApiJson.Options, response.ContentType, httpContext.RequestAborted);
         }
-
-        return response.Body is null
-            ? Task.CompletedTask
-            : httpContext.Response.WriteAsJsonAsync(response.Body, response.Body.GetType(), ApiJson.Options, response.ContentType, httpContext.RequestAborted);
-    }
-
-    /// <summary>An <see cref="ApiResponse"/> as a minimal-API result.</summary>
-    private sealed class ApiResult(ApiResponse response) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, response);
     }
 }

@@ -26,12 +26,12 @@ internal static class ApiSecurity
                 var http = context.HttpContext;
                 if (keys.Find(http.Request.Headers[ApiApp.ApiKeyHeader].ToString()) is not { } caller)
                 {
-                    return new ApiResultOf(ApiResponse.Problem(ApiProblem.Unauthorized($"Send an API key in the {ApiApp.ApiKeyHeader} header.")));
+                    return new ApiApp.ApiResult(ApiResponse.Problem(ApiProblem.Unauthorized($"Send an API key in the {ApiApp.ApiKeyHeader} header.")));
                 }
 
                 if (!roles.Contains(caller.Role))
                 {
-                    return new ApiResultOf(ApiResponse.Problem(ApiProblem.Forbidden(
+                    return new ApiApp.ApiResult(ApiResponse.Problem(ApiProblem.Forbidden(
                         $"A {caller.Role.ToString().ToLowerInvariant()} key may not call {http.Request.Method} {http.Request.Path}; allowed: {Names(roles)}.")));
                 }
 
@@ -74,9 +74,4 @@ internal static class ApiSecurity
 
     /// <summary>The roles a route allows (endpoint metadata, read by the OpenAPI transformer).</summary>
     private sealed record AllowedRoles(IReadOnlyList<ApiRole> Roles);
-
-    private sealed class ApiResultOf(ApiResponse response) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => ApiApp.WriteAsync(httpContext, response);
-    }
 }

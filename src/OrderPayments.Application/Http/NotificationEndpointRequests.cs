@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrderPayments.Application.Storefront;
 
 namespace OrderPayments.Application.Http;
@@ -61,11 +60,7 @@ public sealed class NotificationEndpointRequests(INotificationEndpoints endpoint
             errors.Add(new ApiFieldError("status", $"Must be one of {string.Join(", ", Statuses)}."));
         }
 
-        var size = 50;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > OrderPaymentRequests.MaxPageSize))
-        {
-            errors.Add(new ApiFieldError("limit", $"Must be a whole number from 1 to {OrderPaymentRequests.MaxPageSize}."));
-        }
+        var size = OrderPaymentRequests.PageSize(limit, errors);
 
         return errors.Count > 0
             ? ApiResponse.Problem(ApiProblem.Invalid(errors))

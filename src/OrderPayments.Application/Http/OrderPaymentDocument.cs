@@ -67,7 +67,6 @@ public sealed record OrderPaymentDocument(
     public static OrderPaymentDocument From(OrderPaymentSnapshot snapshot, bool withHistory = true)
     {
         var state = snapshot.State;
-        var aggregate = state.Aggregate;
         return new OrderPaymentDocument(
             state.OrderId.Value,
             state.Status,
@@ -81,13 +80,7 @@ public sealed record OrderPaymentDocument(
             state.Request.Description,
             state.Request.UserFlow,
             state.ProviderState.ToString().ToUpperInvariant(),
-            new AmountsDocument(
-                aggregate.Authorized.Value,
-                aggregate.Captured.Value,
-                aggregate.Cancelled.Value,
-                aggregate.Refunded.Value,
-                state.Capturable.Value,
-                state.Refundable.Value),
+            AmountsDocument.Of(state),
             new DeadlinesDocument(state.AuthorizationDeadline, state.FulfillmentDeadline, state.RefundWindowClosesAt, state.NextPollAt, state.WakeAt),
             state.NeedsAttention,
             [.. state.Problems.Select(p => new ProblemEntry(p.At, p.Attempt, p.Action.ToString(), p.Key.Value, p.ErrorCode, p.Detail))],
@@ -113,7 +106,16 @@ public sealed record OrderPaymentDocument(
 /// <param name="Refunded">Paid back.</param>
 /// <param name="Capturable">What a new shipment may still capture.</param>
 /// <param name="Refundable">What a new refund may still pay back.</param>
-public sealed record AmountsDocument(long Authorized, long Captured, long Cancelled, long Refunded, long Capturable, long Refundable);
+public sealed record AmountsDocument(long Authorized, long Captured, long Cancelled, long Refunded, long Capturable, long Refundable)
+{
+    /// <summary>The amounts of <paramref name="state"/>.</summary>
+    public static AmountsDocument Of(OrderPaymentState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var aggregate = state.Aggregate;
+        return new(aggregate.Authorized.Value, aggregate.Captured.Value, aggregate.Cancelled.Value, aggregate.Refunded.Value, state.Capturable.Value, state.Refundable.Value);
+    }
+}
 
 /// <summary>When the workflow acts on its own.</summary>
 /// <param name="Authorization">It stops waiting for the customer and cancels.</param>

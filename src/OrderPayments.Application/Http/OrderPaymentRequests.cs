@@ -144,12 +144,7 @@ public sealed class OrderPaymentRequests
             afterId = ParseOrderId(after, errors, "after");
         }
 
-        var size = 50;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
-        {
-            errors.Add(new ApiFieldError("limit", $"Must be a whole number from 1 to {MaxPageSize}."));
-        }
-
+        var size = PageSize(limit, errors);
         if (errors.Count > 0)
         {
             return ApiResponse.Problem(ApiProblem.Invalid(errors));
@@ -298,6 +293,24 @@ public sealed class OrderPaymentRequests
 
         json.Error("phoneNumber", error);
         return null;
+    }
+
+    /// <summary>The <c>limit</c> of a listing: 1 to <see cref="MaxPageSize"/>, 50 when absent; a bad one is added to <paramref name="errors"/>.</summary>
+    public static int PageSize(string? limit, List<ApiFieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrEmpty(limit))
+        {
+            return 50;
+        }
+
+        if (int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize)
+        {
+            return size;
+        }
+
+        errors.Add(new ApiFieldError("limit", $"Must be a whole number from 1 to {MaxPageSize}."));
+        return 0;
     }
 
     private static bool HasLeftCreating(OrderPaymentSnapshot snapshot) =>

@@ -88,8 +88,7 @@ public static class StorefrontEvents
             return [];
         }
 
-        var document = OrderPaymentDocument.From(new Workflows.OrderPaymentSnapshot(after, version, at, 0), withHistory: false);
-        var data = new StorefrontEventData(after.OrderId.Value, version, after.Status.ToString(), after.Request.Amount.Currency, document.Amounts);
+        var data = new StorefrontEventData(after.OrderId.Value, version, after.Status.ToString(), after.Request.Amount.Currency, AmountsDocument.Of(after));
         return [.. events.Select((e, index) => new StorefrontEvent(Id(after.OrderId.Value, version, ordinal + index), e.Type, at, e.With(data)))];
 
         void Became(PaymentStatus status, string type)

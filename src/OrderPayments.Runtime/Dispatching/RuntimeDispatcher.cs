@@ -556,6 +556,11 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         public int Write(StoreSession session, OrderPaymentState before, WorkflowStep step, WorkflowInput? input)
         {
+            if (!session.AnyActiveEndpoint)
+            {
+                return 0;
+            }
+
             var events = StorefrontEvents.Derive(before, step, input, version, now, _ordinal);
             _ordinal += events.Count;
             session.InsertStorefrontEvents(id, events, now);

@@ -7,6 +7,12 @@ namespace OrderPayments.Runtime.Storage;
 /// <summary>The storefront notification tables: endpoints, events of committed steps, deliveries.</summary>
 internal sealed partial class StoreSession
 {
+    /// <summary>The active endpoints and the types each wants, read once per session (a change of them in it resets this).</summary>
+    private List<(string Id, IReadOnlyList<string>? Types)>? _activeEndpoints;
+
+    /// <summary>Whether any endpoint is active: without one, a step has no events worth deriving.</summary>
+    public bool AnyActiveEndpoint => (_activeEndpoints ??= ActiveEndpointTypes()).Count > 0;
+
     /// <summary>Records events of a step and one delivery per active endpoint that wants each; an event no endpoint wants is not kept.</summary>
     public void InsertStorefrontEvents(string id, IReadOnlyList<StorefrontEvent> events, DateTimeOffset now)
     {
@@ -15,7 +21,7 @@ internal sealed partial class StoreSession
             return;
         }
 
-        var endpoints = ActiveEndpointTypes();
+        var endpoints = _activeEndpoints ??= ActiveEndpointTypes();
         foreach (var storefrontEvent in events)
         {
             var wanting = endpoints.Where(e => e.Types is null || e.Types.Contains(storefrontEvent.Type)).Select(e => e.Id).ToList();
@@ -82,17 +88,21 @@ internal sealed partial class StoreSession
 
     // ---- Endpoints ----
 
-    public void UpsertEndpoint(string endpointId, Uri url, string secret, IReadOnlyList<string>? types, string source, DateTimeOffset now) =>
+    public void UpsertEndpoint(string endpointId, Uri url, string secret, IReadOnlyList<string>? types, string source, DateTimeOffset now)
+    {
+        _activeEndpoints = null;
         Execute(
             """
             INSERT INTO notification_endpoints (id, url, secret, types, source, created_at) VALUES ($id, $url, $secret, $types, $source, $now)
             ON CONFLICT (id) DO UPDATE SET url = excluded.url, secret = excluded.secret, types = excluded.types, source = excluded.source, deleted_at = NULL
             """,
             ("$id", endpointId), ("$url", url.AbsoluteUri), ("$secret", secret), ("$types", Types(types)), ("$source", source), ("$now", Ms(now)));
+    }
 
     /// <summary>Deletes an endpoint: it receives nothing more and its undelivered events are dropped. False when there is none.</summary>
     public bool DeleteEndpoint(string endpointId, DateTimeOffset now)
     {
+        _activeEndpoints = null;
         var deleted = Execute("UPDATE notification_endpoints SET deleted_at = $now WHERE id = $id AND deleted_at IS NULL", ("$id", endpointId), ("$now", Ms(now))) == 1;
         if (deleted)
         {
