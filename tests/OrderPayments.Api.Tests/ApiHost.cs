@@ -56,7 +56,9 @@ internal sealed class ApiHost : IAsyncDisposable
         var values = new Dictionary<string, string?>
         {
             ["OrderPayments:Store:Path"] = Path.Combine(directory, "orders.db"),
-            ["OrderPayments:StartWait"] = "00:00:05",
+            // A start answers as soon as the redirect is known; the ceiling only keeps a busy CI machine (two cores,
+            // Azurite and the Durable engines in parallel) from turning a slow 201 into a 202.
+            ["OrderPayments:StartWait"] = "00:00:30",
             ["Workflow:FirstPollDelay"] = "00:00:00.300",
             ["Workflow:MaxPollInterval"] = "00:00:00.500",
             ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
