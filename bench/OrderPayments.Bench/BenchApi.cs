@@ -39,11 +39,15 @@ internal static class BenchApi
     }
 
     /// <summary>An HTTP client for the API with the key, allowing <paramref name="connections"/> connections.</summary>
-    public static HttpClient Client(WebApplication app, int connections)
+    public static HttpClient Client(WebApplication app, int connections) =>
+        Client(new Uri(app.Urls.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/"), connections);
+
+    /// <summary>An HTTP client for the API at <paramref name="baseAddress"/> with the key, allowing <paramref name="connections"/> connections.</summary>
+    public static HttpClient Client(Uri baseAddress, int connections)
     {
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
         {
-            BaseAddress = new Uri(app.Urls.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/"),
+            BaseAddress = baseAddress,
             Timeout = TimeSpan.FromMinutes(2),
         };
         http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);

@@ -17,6 +17,16 @@ internal sealed class ChildSimulator : IDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The CPU time the simulator process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The settings that point the API at this simulator and register <paramref name="apiPort"/>'s webhook.</summary>
     public Dictionary<string, string?> ApiSettings(int apiPort) => new()
     {

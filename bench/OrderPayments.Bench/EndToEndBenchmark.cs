@@ -1,16 +1,9 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using OrderPayments.Domain;
-using OrderPayments.Application.Workflows;
-using OrderPayments.Domain.Workflow;
-using OrderPayments.Runtime;
 
 namespace OrderPayments.Bench;
 
@@ -56,6 +49,7 @@ internal static class EndToEndBenchmark
                     ["ordersPerSecond"] = Math.Round(slow.OrdersPerSecond, 1),
                     ["startToRedirectMs"] = Percentiles(slow.StartLatencies),
                     ["approvalToAuthorizedMs"] = Percentiles(slow.ApprovalLatencies),
+                    ["perOrder"] = PerOrder(slow.Processes),
                     ["allCaptured"] = slow.AllCaptured,
                 };
                 await File.WriteAllTextAsync(jsonPath, latencyReport.ToJsonString(Indented));
@@ -67,12 +61,10 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"end-to-end: {orders} orders, {concurrency} concurrent clients, {Environment.ProcessorCount} cores, " +
                           (durableStorage is null ? "embedded runtime, durable commits (WAL, synchronous=FULL), " : "Durable Task engine, Azure Storage backend (Azurite), ") +
                           (embedded ? "simulator embedded in the API process" : "simulator in a child process"));
-        // The first run of a process pays its warm-up (JIT, pools): with an endpoint to compare, a warm-up run goes first
-        // (not reported), then the runs with and without it under the same conditions.
+        // Each run starts its API fresh and warms it up first (see RunOnceAsync), so the runs compare.
         RunResult? notified = null;
         if (notify)
         {
-            await RunOnceAsync(Math.Max(orders / 4, 1), concurrency, faults: null, embedded, durableStorage);
             await using var receiver = await BenchReceiver.StartAsync();
             notified = await RunOnceAsync(orders, concurrency, faults: null, embedded, durableStorage, receiver);
             Print("no faults, one notification endpoint", notified);
@@ -106,7 +98,8 @@ internal static class EndToEndBenchmark
             ["webhookToStateVisibleMs"] = clean.WebhookLatencies.Length == 0 ? null : Percentiles(clean.WebhookLatencies),
             ["approvalToAuthorizedMs"] = Percentiles(clean.ApprovalLatencies),
             ["providerCallsPerOrder"] = Math.Round(clean.ProviderCallsPerOrder, 3),
-            ["peakWorkingSetMb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["perOrder"] = PerOrder(clean.Processes),
+            ["apiPeakWorkingSetMb"] = Math.Round(clean.Processes.ApiPeakWorkingSetMb, 1),
             ["withOneNotificationEndpoint"] = notified is null ? null : new JsonObject
             {
                 ["ordersPerSecond"] = Math.Round(notified.OrdersPerSecond, 1),
@@ -122,12 +115,13 @@ internal static class EndToEndBenchmark
                 ["startToRedirectMs"] = Percentiles(faulty.StartLatencies),
                 ["webhookToStateVisibleMs"] = faulty.WebhookLatencies.Length == 0 ? null : Percentiles(faulty.WebhookLatencies),
                 ["providerCallsPerOrder"] = Math.Round(faulty.ProviderCallsPerOrder, 3),
+                ["perOrder"] = PerOrder(faulty.Processes),
                 ["allCaptured"] = faulty.AllCaptured,
                 ["oneCapturePerShipment"] = faulty.OneCapturePerShipment,
                 ["injected"] = faulty.Injected.DeepClone(),
             },
         };
-        Console.WriteLine($"peak working set: {report["peakWorkingSetMb"]} MB (the API and the load generator{(embedded ? " and the simulator" : "")} in one process)");
+        Console.WriteLine($"API peak working set: {report["apiPeakWorkingSetMb"]} MB{(clean.Processes.DriverSharesApiProcess ? $" (the API and the load generator{(embedded ? " and the simulator" : "")} in one process)" : " (its own process)")}");
         if (jsonPath is not null)
         {
             await File.WriteAllTextAsync(jsonPath, report.ToJsonString(Indented));
@@ -165,17 +159,91 @@ internal static class EndToEndBenchmark
             settings["Notifications:Endpoints:bench:Secret"] = OrderPayments.Application.Storefront.StandardWebhooks.NewSecret();
         }
 
-        var app = await BenchApi.StartAsync(folder, child, settings, engine);
-        using var http = BenchApi.Client(app, concurrency * 2);
+        // The API in a process of its own unless the simulator or the Durable engine must share the benchmark's.
+        await using var api = child is not null && engine is null
+            ? await ApiUnderTest.StartChildAsync(folder, child, settings)
+            : await ApiUnderTest.StartInProcessAsync(folder, child, settings, engine);
+        using var http = BenchApi.Client(api.BaseAddress, concurrency * 2);
         var simulatorBase = child is null ? "simulator/vipps" : child.BaseUrl;
-        var client = app.Services.GetRequiredService<IOrderPaymentClient>();
-        var subscription = app.Services.GetRequiredService<OrderPayments.Vipps.Webhooks.VippsWebhookSubscription>();
-        var ready = Stopwatch.StartNew();
-        while (subscription.Verifier is null && ready.Elapsed < TimeSpan.FromSeconds(30))
+        var startLatencies = new double[orders];
+        var approvalLatencies = new double[orders];
+        var statusReads = 0L;
+
+        // The storefront's view: the status document polled every 10 ms until the order reaches the wanted status.
+        async Task<bool> PollAsync(string id, string status)
         {
-            await Task.Delay(20);
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Interlocked.Increment(ref statusReads);
+                using var read = await http.GetAsync($"api/orders/{id}/payment", HttpCompletionOption.ResponseHeadersRead);
+                read.EnsureSuccessStatusCode();
+                using var document = await JsonDocument.ParseAsync(await read.Content.ReadAsStreamAsync());
+                if (document.RootElement.GetProperty("status").ValueEquals(status))
+                {
+                    return true;
+                }
+
+                await Task.Delay(10);
+            }
+
+            return false;
         }
 
+        // Each client takes the next order: start (waits for the redirect URL), the customer approves at the simulator,
+        // poll until authorized, ship, poll until captured. Returns how many ended captured.
+        async Task<int> DriveAsync(string prefix, int count, bool record)
+        {
+            var captured = 0;
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    var id = $"{prefix}-{i:D6}";
+                    var started = Stopwatch.StartNew();
+                    using var start = await http.PutAsync($"api/orders/{id}/payment", Json($$"""{"amount":{"currency":"NOK","value":{{1000 + i}}},"description":"Benchmark order","returnUrl":"https://shop.example/return"}"""));
+                    var document = (await start.Content.ReadFromJsonAsync<JsonObject>())!;
+                    if ((int)start.StatusCode != 201)
+                    {
+                        throw new InvalidOperationException($"Start of {id} answered {(int)start.StatusCode}: {document.ToJsonString()}");
+                    }
+
+                    var startMs = started.Elapsed.TotalMilliseconds;
+
+                    // The simulated customer approves; the simulator answers at once and delivers the signed webhook.
+                    var approved = Stopwatch.StartNew();
+                    using (var approve = await http.PostAsync($"{simulatorBase}/control/payments/{document["reference"]}/approve", null))
+                    {
+                        approve.EnsureSuccessStatusCode();
+                    }
+
+                    if (!await PollAsync(id, "Authorized"))
+                    {
+                        throw new TimeoutException($"{id} was not authorized within 60 s.");
+                    }
+
+                    if (record)
+                    {
+                        startLatencies[i] = startMs;
+                        approvalLatencies[i] = approved.Elapsed.TotalMilliseconds;
+                    }
+
+                    using var ship = await http.PostAsync($"api/orders/{id}/fulfillments", Json("""{"shipmentId":"ship-1"}"""));
+                    ship.EnsureSuccessStatusCode();
+                    if (await PollAsync(id, "Captured"))
+                    {
+                        Interlocked.Increment(ref captured);
+                    }
+                }
+            })));
+            return captured;
+        }
+
+        // A fresh API process pays its warm-up (JIT, tiering, pools) first, without faults and not counted: the figures
+        // are those of a running server.
+        await DriveAsync("warm", WarmUpOrders(orders), record: false);
         if (faults is not null)
         {
             using var set = await http.PostAsJsonAsync($"{simulatorBase}/control/faults", faults);
@@ -183,73 +251,18 @@ internal static class EndToEndBenchmark
         }
 
         var before = (await http.GetFromJsonAsync<JsonObject>($"{simulatorBase}/control/stats"))!;
-        var startLatencies = new double[orders];
-        var approvalLatencies = new double[orders];
-
-        // Webhook → state visible, as the runtime measures it: from the webhook's signal being recorded (in the request,
-        // before it is answered) to the commit of the step that applied it.
-        var webhookLatencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name == "orderpayments.runtime.dispatcher_lag")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: "input", Value: nameof(ProviderObserved) or nameof(ProviderNotified) })
-                {
-                    webhookLatencies.Add(value);
-                }
-            }
-        });
-        listener.Start();
-        var captured = 0;
-        var next = -1;
+        statusReads = 0;
+        var apiBefore = await api.SampleAsync(http);
+        var simulatorCpuBefore = child?.CpuTime ?? TimeSpan.Zero;
+        var driver = Process.GetCurrentProcess();
+        var driverCpuBefore = driver.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < orders)
-            {
-                var id = $"bench-{i:D6}";
-                var started = Stopwatch.StartNew();
-                using var start = await http.PutAsync($"api/orders/{id}/payment", Json($$"""{"amount":{"currency":"NOK","value":{{1000 + i}}},"description":"Benchmark order","returnUrl":"https://shop.example/return"}"""));
-                var document = (await start.Content.ReadFromJsonAsync<JsonObject>())!;
-                startLatencies[i] = started.Elapsed.TotalMilliseconds;
-                if ((int)start.StatusCode != 201)
-                {
-                    throw new InvalidOperationException($"Start of {id} answered {(int)start.StatusCode}: {document.ToJsonString()}");
-                }
-
-                // The simulated customer approves; the simulator answers at once and delivers the signed webhook.
-                var approved = Stopwatch.StartNew();
-                using (var approve = await http.PostAsync($"{simulatorBase}/control/payments/{document["reference"]}/approve", null))
-                {
-                    approve.EnsureSuccessStatusCode();
-                }
-
-                var orderId = OrderId.Parse(id);
-                if (await client.WaitForAsync(orderId, s => s.State.Status == PaymentStatus.Authorized, TimeSpan.FromSeconds(60), CancellationToken.None) is null)
-                {
-                    throw new TimeoutException($"{id} was not authorized within 60 s.");
-                }
-
-                approvalLatencies[i] = approved.Elapsed.TotalMilliseconds;
-
-                using var ship = await http.PostAsync($"api/orders/{id}/fulfillments", Json("""{"shipmentId":"ship-1"}"""));
-                ship.EnsureSuccessStatusCode();
-                if (await client.WaitForAsync(orderId, s => s.State.Status == PaymentStatus.Captured, TimeSpan.FromSeconds(60), CancellationToken.None) is not null)
-                {
-                    Interlocked.Increment(ref captured);
-                }
-            }
-        })));
+        var captured = await DriveAsync("bench", orders, record: true);
         var seconds = wall.Elapsed.TotalSeconds;
+        driver.Refresh();
+        var driverCpu = driver.TotalProcessorTime - driverCpuBefore;
+        var simulatorCpu = (child?.CpuTime ?? TimeSpan.Zero) - simulatorCpuBefore;
+        var apiAfter = await api.SampleAsync(http);
         if (receiver is not null)
         {
             // Every order's three events (ready, authorized, captured), delivered once the load is done.
@@ -262,16 +275,13 @@ internal static class EndToEndBenchmark
 
         var after = (await http.GetFromJsonAsync<JsonObject>($"{simulatorBase}/control/stats"))!;
         var calls = ProviderCalls(after) - ProviderCalls(before);
-        var captures = after["appliedPerIdempotencyKey"]!.AsObject().Where(p => p.Key.Contains("-capture-", StringComparison.Ordinal)).ToList();
-        var webhooks = after["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0;
-        await app.StopAsync();
-        await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        folder.Delete(recursive: true);
+        var captures = after["appliedPerIdempotencyKey"]!.AsObject().Where(p => p.Key.StartsWith("bench-", StringComparison.Ordinal) && p.Key.Contains("-capture-", StringComparison.Ordinal)).ToList();
+        var webhooks = (after["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0) - (before["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0);
+        var apiCpu = (double)apiAfter["cpuMs"]! - (double)apiBefore["cpuMs"]!;
         return new RunResult(
             orders / seconds,
             startLatencies,
-            [.. webhookLatencies],
+            [.. apiAfter["webhookLatenciesMs"]!.AsArray().Select(l => (double)l!)],
             approvalLatencies,
             (double)calls / orders,
             captured == orders,
@@ -279,8 +289,21 @@ internal static class EndToEndBenchmark
             after["injected"]!.AsObject(),
             webhooks,
             receiver?.Distinct ?? 0,
-            receiver?.Lags ?? []);
+            receiver?.Lags ?? [],
+            new ProcessFigures(
+                api.SharesProcess ? null : apiCpu / orders,
+                child is null ? null : simulatorCpu.TotalMilliseconds / orders,
+                driverCpu.TotalMilliseconds / orders,
+                api.SharesProcess,
+                ((long)apiAfter["allocatedBytes"]! - (long)apiBefore["allocatedBytes"]!) / 1024.0 / orders,
+                (double)statusReads / orders,
+                (long)apiAfter["peakWorkingSetBytes"]! / 1048576.0,
+                (int)apiAfter["gen0"]! - (int)apiBefore["gen0"]!,
+                (int)apiAfter["gen2"]! - (int)apiBefore["gen2"]!));
     }
+
+    /// <summary>Orders run before the measured ones on a fresh API process: a tenth, at least 50, at most 200.</summary>
+    private static int WarmUpOrders(int orders) => Math.Clamp(orders / 10, 50, 200);
 
     /// <summary>The calls this deployment made to the provider: ePayment calls and tokens (not the customer's approvals).</summary>
     private static long ProviderCalls(JsonObject stats) =>
@@ -295,6 +318,18 @@ internal static class EndToEndBenchmark
         return new JsonObject { ["p50"] = Math.Round(At(0.50), 1), ["p95"] = Math.Round(At(0.95), 1), ["p99"] = Math.Round(At(0.99), 1) };
     }
 
+    private static JsonObject PerOrder(ProcessFigures figures) => new()
+    {
+        ["apiCpuMs"] = figures.ApiCpuMs is { } api ? Math.Round(api, 3) : null,
+        ["simulatorCpuMs"] = figures.SimulatorCpuMs is { } simulator ? Math.Round(simulator, 3) : null,
+        ["loadGeneratorCpuMs"] = Math.Round(figures.DriverCpuMs, 3),
+        ["loadGeneratorSharesApiProcess"] = figures.DriverSharesApiProcess,
+        ["apiAllocatedKb"] = Math.Round(figures.ApiAllocatedKb, 1),
+        ["statusReads"] = Math.Round(figures.StatusReads, 2),
+        ["apiGen0Collections"] = figures.Gen0Collections,
+        ["apiGen2Collections"] = figures.Gen2Collections,
+    };
+
     private static void Print(string label, RunResult result)
     {
         static string Row(JsonObject p) => string.Create(CultureInfo.InvariantCulture, $"p50 {p["p50"],7} ms   p95 {p["p95"],7} ms   p99 {p["p99"],7} ms");
@@ -306,6 +341,9 @@ internal static class EndToEndBenchmark
             : $"   webhook → state visible    {Row(Percentiles(result.WebhookLatencies))}   ({result.WebhookLatencies.Length} webhooks applied of {result.WebhooksDelivered} delivered)");
         Console.WriteLine($"   approval → authorized      {Row(Percentiles(result.ApprovalLatencies))}   (customer approves → simulator delivers the webhook → committed)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   provider calls per order   {result.ProviderCallsPerOrder,8:F3}"));
+        var p = result.Processes;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   CPU ms per order           API {(p.ApiCpuMs is { } a ? a.ToString("F2", CultureInfo.InvariantCulture) : "(shared)"),6}   simulator {(p.SimulatorCpuMs is { } s ? s.ToString("F2", CultureInfo.InvariantCulture) : "(shared)"),6}   load generator {p.DriverCpuMs,6:F2}{(p.DriverSharesApiProcess ? " (with the API in its process)" : "")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   API per order              {p.ApiAllocatedKb,8:F1} KB allocated   {p.StatusReads:F2} status reads   ({p.Gen0Collections} gen0, {p.Gen2Collections} gen2 collections in the run)"));
         Console.WriteLine($"   every order captured       {result.AllCaptured}");
         Console.WriteLine($"   one capture per shipment   {result.OneCapturePerShipment}");
         if (result.DeliveryLags.Length > 0)
@@ -330,5 +368,18 @@ internal static class EndToEndBenchmark
         JsonObject Injected,
         long WebhooksDelivered,
         int EventsDelivered,
-        double[] DeliveryLags);
+        double[] DeliveryLags,
+        ProcessFigures Processes);
+
+    /// <summary>Per order: CPU milliseconds of each process (null where a process is not separate), the API's allocations and status reads.</summary>
+    private sealed record ProcessFigures(
+        double? ApiCpuMs,
+        double? SimulatorCpuMs,
+        double DriverCpuMs,
+        bool DriverSharesApiProcess,
+        double ApiAllocatedKb,
+        double StatusReads,
+        double ApiPeakWorkingSetMb,
+        int Gen0Collections,
+        int Gen2Collections);
 }

@@ -7,6 +7,7 @@ using OrderPayments.Bench;
 // dotnet run -c Release --project bench/OrderPayments.Bench -- callbacks [count]
 return args switch
 {
+    ["api-host", .. var rest] => await ApiUnderTest.HostAsync(rest),
     ["callbacks", var count] => await CallbackBenchmark.RunAsync(Number(count), 16),
     ["callbacks"] => await CallbackBenchmark.RunAsync(10_000, 16),
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
