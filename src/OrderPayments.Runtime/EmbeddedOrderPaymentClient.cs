@@ -39,15 +39,15 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     public Task<StartOutcome> StartAsync(PaymentRequest request, CancellationToken cancellationToken) => StartAsync(request, null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<StartOutcome> StartAsync(PaymentRequest request, string? by, CancellationToken cancellationToken)
+    public async Task<StartOutcome> StartAsync(PaymentRequest request, string? by, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
         {
-            return Task.FromResult(new StartOutcome(StartResult.Invalid, null, errors));
+            return new StartOutcome(StartResult.Invalid, null, errors);
         }
 
-        return _writes.RunAsync<StartOutcome>(session =>
+        var outcome = await _writes.RunAsync<StartOutcome>(session =>
         {
             if (session.LoadInstance(request.OrderId.Value) is { } existing)
             {
@@ -66,7 +66,14 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
             session.InsertActions(request.OrderId.Value, request.Provider, step.Actions, now);
             session.AppendHistory(request.OrderId.Value, now, StoreSession.Json(request), step);
             return (new StartOutcome(StartResult.Started, new OrderPaymentSnapshot(step.State, 1, now, 0), []), true);
-        });
+        }).ConfigureAwait(false);
+        if (outcome is { Result: StartResult.Started, Snapshot: { } started })
+        {
+            // Committed: the first status read and the first step need not parse it.
+            StoreSession.Committed(_store, started.State.OrderId.Value, started.Version, started.State);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc />
@@ -111,8 +118,9 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     public Task<OrderPaymentSnapshot?> GetAsync(OrderId orderId, CancellationToken cancellationToken)
     {
         using var session = StoreSession.Read(_store);
-        var row = session.LoadInstance(orderId.Value);
-        return Task.FromResult(row is null ? null : Snapshot(session, row));
+        return Task.FromResult(session.LoadSnapshot(orderId.Value) is var (row, pending, fault)
+            ? new OrderPaymentSnapshot(row.State, row.Version, row.UpdatedAt, pending, fault)
+            : null);
     }
 
     /// <inheritdoc />

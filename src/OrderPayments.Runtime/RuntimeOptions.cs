@@ -25,6 +25,12 @@ public sealed class RuntimeOptions
     public int MaxConcurrentActivities { get; set; } = 512;
 
     /// <summary>
+    /// How many orders' committed states this process keeps parsed (default 4,096; 0 for none), so that status reads
+    /// and steps of an order that has not changed since skip parsing its JSON. Bounded whatever the number of orders.
+    /// </summary>
+    public int StateCacheSize { get; set; } = 4096;
+
+    /// <summary>
     /// How long the dispatcher's ownership of the file lasts without renewal (default 15 s). Another process can
     /// take over only after it lapses, so after a crash dispatch resumes within this time.
     /// </summary>

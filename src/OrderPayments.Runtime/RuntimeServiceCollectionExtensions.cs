@@ -30,6 +30,7 @@ public static class RuntimeServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Runtime:DatabasePath is required.")
             .Validate(o => o.MaxBatchSize is >= 1 and <= 10_000, "Runtime:MaxBatchSize must be 1 to 10000.")
             .Validate(o => o.MaxConcurrentActivities is >= 1 and <= 1_000, "Runtime:MaxConcurrentActivities must be 1 to 1000.")
+            .Validate(o => o.StateCacheSize is >= 0 and <= 1_000_000, "Runtime:StateCacheSize must be 0 to 1000000.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromMilliseconds(300), "Runtime:LeaseDuration must be at least 300 ms.")
             .Validate(o => o.ActivityRetryBaseDelay > TimeSpan.Zero && o.ActivityRetryBaseDelay <= o.ActivityRetryMaxDelay, "Runtime:ActivityRetryBaseDelay must be positive and at most ActivityRetryMaxDelay.")
             .Validate(o => o.MaxQueryAttempts >= 1, "Runtime:MaxQueryAttempts must be at least 1.")

@@ -24,7 +24,11 @@ public sealed class RuntimeStore
             DefaultTimeout = 30,
         }.ToString();
         _migrated = new Lazy<bool>(Migrate, LazyThreadSafetyMode.ExecutionAndPublication);
+        States = new StateCache(options.Value.StateCacheSize);
     }
+
+    /// <summary>Committed states this process has parsed lately (see <see cref="StateCache"/>).</summary>
+    internal StateCache States { get; }
 
     /// <summary>Serializes this process's write transactions on the file (other processes still meet SQLite's lock).</summary>
     internal SemaphoreSlim WriteGate { get; } = new(1, 1);

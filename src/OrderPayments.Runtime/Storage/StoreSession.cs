@@ -20,9 +20,11 @@ internal sealed partial class StoreSession : IDisposable
     private readonly Dictionary<string, SqliteCommand> _commands = [];
 
     private readonly RuntimeStore? _writeGateOwner;
+    private readonly StateCache _states;
 
     private StoreSession(RuntimeStore store, bool write)
     {
+        _states = store.States;
         if (write)
         {
             // One writer at a time in this process: waiting here is a queue, whereas waiting on SQLite's lock is its
@@ -84,11 +86,59 @@ internal sealed partial class StoreSession : IDisposable
 
     // ---- Instances ----
 
+    /// <remarks>
+    /// The state column is read and parsed only when this process has not cached the version the file holds (see
+    /// <see cref="StateCache"/>). A read session caches what it parsed; a write session does not (its transaction may
+    /// still roll back what it reads of its own writes): the dispatcher caches a step's state once it is committed.
+    /// </remarks>
     public InstanceRow? LoadInstance(string id)
     {
-        using var reader = Query("SELECT state, version, updated_at FROM instances WHERE id = $id", ("$id", id));
-        return reader.Read() ? new InstanceRow(Deserialize<OrderPaymentState>(reader.GetString(0)), reader.GetInt64(1), Time(reader.GetInt64(2))) : null;
+        var cached = _states.Find(id);
+        using var reader = Query(
+            "SELECT CASE WHEN version = $cached THEN NULL ELSE state END, version, updated_at FROM instances WHERE id = $id",
+            ("$id", id), ("$cached", cached?.Version ?? -1));
+        return reader.Read() ? ReadInstance(reader, id, cached) : null;
     }
+
+    /// <summary>
+    /// What a status read shows, in one query: the order (its state parsed only when not cached, as
+    /// <see cref="LoadInstance"/>), its count of signals not applied yet and its fault.
+    /// </summary>
+    public (InstanceRow Row, int PendingSignals, OrderPaymentFault? Fault)? LoadSnapshot(string id)
+    {
+        var cached = _states.Find(id);
+        using var reader = Query(
+            """
+            SELECT CASE WHEN version = $cached THEN NULL ELSE state END, version, updated_at,
+                   (SELECT COUNT(*) FROM inbox WHERE inbox.instance_id = instances.id AND applied_at IS NULL),
+                   f.attempts, f.first_failed_at, f.last_failed_at, f.next_retry_at, f.last_error
+            FROM instances LEFT JOIN step_faults f ON f.instance_id = instances.id
+            WHERE id = $id
+            """,
+            ("$id", id), ("$cached", cached?.Version ?? -1));
+        return reader.Read() ? (ReadInstance(reader, id, cached), reader.GetInt32(3), ReadFault(reader, 4)) : null;
+    }
+
+    private InstanceRow ReadInstance(SqliteDataReader reader, string id, StateCache.Entry? cached)
+    {
+        var version = reader.GetInt64(1);
+        var updatedAt = Time(reader.GetInt64(2));
+        if (reader.IsDBNull(0))
+        {
+            return new InstanceRow(cached!.State, version, updatedAt);
+        }
+
+        var state = Deserialize<OrderPaymentState>(reader.GetString(0));
+        if (_transaction is null)
+        {
+            _states.Put(id, version, state);
+        }
+
+        return new InstanceRow(state, version, updatedAt);
+    }
+
+    /// <summary>Remembers a state this process has just committed (see <see cref="StateCache"/>).</summary>
+    public static void Committed(RuntimeStore store, string id, long version, OrderPaymentState state) => store.States.Put(id, version, state);
 
     public void InsertInstance(OrderPaymentState state, DateTimeOffset now)
     {

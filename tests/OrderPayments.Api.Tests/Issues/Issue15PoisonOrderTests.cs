@@ -36,7 +36,9 @@ public sealed class Issue15PoisonOrderTests : IAsyncLifetime
     public async Task Faults_OrderWhoseStateIsUnreadable_IsListedWithItsFaultWhileOthersProgress()
     {
         await _api.StartPaymentAsync("poison");
-        Sql("UPDATE instances SET state = 'not json' WHERE id = 'poison'");
+        // Written as a new version (as another process or release would write it): a committed version's state is never
+        // rewritten in place, and this process keeps the states of versions it has committed (StateCache).
+        Sql("UPDATE instances SET state = 'not json', version = version + 1 WHERE id = 'poison'");
 
         // Its next poll (a wake-up due within a second) tries to step it.
         JsonObject? listed = null;
