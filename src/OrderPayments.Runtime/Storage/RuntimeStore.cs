@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -7,10 +8,15 @@ namespace OrderPayments.Runtime.Storage;
 /// The runtime's SQLite file: opens connections with the durability settings (WAL, synchronous FULL, foreign
 /// writers wait instead of failing) and creates or migrates the schema on first use.
 /// </summary>
-public sealed class RuntimeStore
+public sealed class RuntimeStore : IDisposable
 {
+    /// <summary>Open connections kept for the next session at most (more are closed when returned).</summary>
+    private const int MaxIdleConnections = 32;
+
     private readonly string _connectionString;
     private readonly Lazy<bool> _migrated;
+    private readonly ConcurrentStack<PooledConnection> _idle = new();
+    private volatile bool _disposed;
 
     /// <summary>Creates the store for the configured file.</summary>
     public RuntimeStore(IOptions<RuntimeOptions> options)
@@ -41,6 +47,43 @@ public sealed class RuntimeStore
     {
         _ = _migrated.Value;
         return OpenRaw();
+    }
+
+    /// <summary>
+    /// An open connection with its settings applied and the statements it has prepared, for one session. Connections
+    /// are kept open between sessions, so a session neither reopens nor re-applies the pragmas nor parses its SQL
+    /// again (Microsoft.Data.Sqlite's own pool keeps the file handle, not the prepared statements).
+    /// </summary>
+    internal PooledConnection Rent()
+    {
+        _ = _migrated.Value;
+        return _idle.TryPop(out var pooled) ? pooled : new PooledConnection(OpenRaw());
+    }
+
+    /// <summary>Takes back a connection whose session ended cleanly (no transaction left open, no reader open).</summary>
+    internal void Return(PooledConnection pooled)
+    {
+        if (_disposed || _idle.Count >= MaxIdleConnections)
+        {
+            pooled.Dispose();
+            return;
+        }
+
+        _idle.Push(pooled);
+        if (_disposed && _idle.TryPop(out var late))
+        {
+            late.Dispose();
+        }
+    }
+
+    /// <summary>Closes the connections kept open.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryPop(out var pooled))
+        {
+            pooled.Dispose();
+        }
     }
 
     private SqliteConnection OpenRaw()

@@ -15,15 +15,18 @@ namespace OrderPayments.Runtime.Storage;
 internal sealed partial class StoreSession : IDisposable
 {
     private const string DispatcherLease = "dispatcher";
+    private readonly RuntimeStore _store;
+    private readonly PooledConnection _pooled;
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction? _transaction;
-    private readonly Dictionary<string, SqliteCommand> _commands = [];
+    private readonly Dictionary<string, SqliteCommand> _commands;
 
     private readonly RuntimeStore? _writeGateOwner;
     private readonly StateCache _states;
 
     private StoreSession(RuntimeStore store, bool write)
     {
+        _store = store;
         _states = store.States;
         if (write)
         {
@@ -35,12 +38,14 @@ internal sealed partial class StoreSession : IDisposable
 
         try
         {
-            _connection = store.Open();
+            _pooled = store.Rent();
+            _connection = _pooled.Connection;
+            _commands = _pooled.Commands;
             _transaction = write ? _connection.BeginTransaction(deferred: false) : null;
         }
         catch
         {
-            _connection?.Dispose();
+            _pooled?.Dispose();
             _writeGateOwner?.WriteGate.Release();
             throw;
         }
@@ -58,14 +63,21 @@ internal sealed partial class StoreSession : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        try
         {
-            command.Dispose();
+            // Rolls back what was not committed; a connection that cannot even do that is closed, not kept.
+            _transaction?.Dispose();
+            _store.Return(_pooled);
         }
-
-        _transaction?.Dispose();
-        _connection.Dispose();
-        _writeGateOwner?.WriteGate.Release();
+        catch
+        {
+            _pooled.Dispose();
+            throw;
+        }
+        finally
+        {
+            _writeGateOwner?.WriteGate.Release();
+        }
     }
 
     // ---- Lease ----
@@ -508,7 +520,6 @@ internal sealed partial class StoreSession : IDisposable
         {
             command = _connection.CreateCommand();
             command.CommandText = sql;
-            command.Transaction = _transaction;
             foreach (var (name, _) in parameters)
             {
                 command.Parameters.Add(new SqliteParameter { ParameterName = name });
@@ -517,9 +528,13 @@ internal sealed partial class StoreSession : IDisposable
             _commands[sql] = command;
         }
 
-        foreach (var (name, value) in parameters)
+        // Kept with the connection across sessions: each session runs it in its own transaction (or none).
+        command.Transaction = _transaction;
+        for (var i = 0; i < parameters.Length; i++)
         {
-            command.Parameters[name].Value = value ?? DBNull.Value;
+            var (name, value) = parameters[i];
+            var parameter = command.Parameters[i].ParameterName == name ? command.Parameters[i] : command.Parameters[name];
+            parameter.Value = value ?? DBNull.Value;
         }
 
         return command;
