@@ -2,7 +2,8 @@ namespace OrderPayments.Http;
 
 /// <summary>
 /// The resilience settings every provider client has (bound from its own section, e.g. <c>Vipps:MaxRetryAttempts</c>,
-/// <c>PayEx:MaxRetryAttempts</c>): timeouts, retries with back-off, and the circuit breaker.
+/// <c>PayEx:MaxRetryAttempts</c>): timeouts, retries with back-off, the circuit breaker, and the rate limit per payment
+/// reference.
 /// </summary>
 public abstract class HttpResilienceOptions
 {
@@ -32,6 +33,12 @@ public abstract class HttpResilienceOptions
 
     /// <summary>How long the circuit stays open before a trial call (default 15 s).</summary>
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The limit on calls per payment reference, and the pause after a provider's <c>429</c> (<c>{Section}:RateLimits:…</c>).
+    /// By default no limit, only the pause; a provider that documents limits sets its own defaults.
+    /// </summary>
+    public virtual ProviderRateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>Each resilience setting that is out of range, with the rule it breaks (empty when all are valid).</summary>
     public IEnumerable<(string Setting, string Rule)> ResilienceProblems()
@@ -69,6 +76,17 @@ public abstract class HttpResilienceOptions
         if (CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
             yield return (nameof(CircuitBreakerBreakDuration), "must be at least 500 ms.");
+        }
+
+        if (RateLimits is null)
+        {
+            yield return (nameof(RateLimits), "is required.");
+            yield break;
+        }
+
+        foreach (var (setting, rule) in RateLimits.Problems())
+        {
+            yield return ($"{nameof(RateLimits)}:{setting}", rule);
         }
     }
 }

@@ -42,6 +42,14 @@ public sealed class PayExOptions : OrderPayments.Http.HttpResilienceOptions
     /// <summary>The user agent sent as the payer's (the server creates the payment).</summary>
     public string UserAgent { get; set; } = "OrderPayments/0.1";
 
+    /// <summary>
+    /// No limit per payment (Swedbank Pay documents none, shared/swedbankpay): only the pause, so after a 429 with
+    /// <c>Retry-After</c> that payment's calls of that kind (reads or operations) are held for that long and fail as that
+    /// 429 would. <c>PayEx:RateLimits:MutationsPerMinute</c> and <c>QueriesPerMinute</c> can set limits if a contract
+    /// states them; <c>PayEx:RateLimits:Enabled</c> <see langword="false"/> switches the pause off.
+    /// </summary>
+    public override OrderPayments.Http.ProviderRateLimitOptions RateLimits { get; set; } = new();
+
     /// <summary>The API root with a trailing slash, so relative paths keep a base path.</summary>
     public Uri ApiRoot => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
 }

@@ -55,6 +55,13 @@ public sealed class PayExVippsClient
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string target, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(target, UriKind.RelativeOrAbsolute));
+        if (PaymentIdOf(target) is { } paymentId)
+        {
+            // Swedbank Pay documents no limit per payment: the rate limit only holds a payment's calls after a 429 with
+            // Retry-After (PayExOptions.RateLimits).
+            new ProviderCall(paymentId, method == HttpMethod.Get ? ProviderCallKind.Query : ProviderCallKind.Mutation).ApplyTo(request);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, options: Json);
@@ -77,6 +84,32 @@ public sealed class PayExVippsClient
                 PayExApiException.IsTransientStatus(response.StatusCode, problem?.Kind),
                 RetryAfter.From(response, _time.GetUtcNow()));
         }
+    }
+
+    /// <summary>
+    /// The payment id in a payment's path or one of its operations' hrefs (<c>…/payments/{id}[/…][?…]</c>); null for the
+    /// create, which names no payment yet.
+    /// </summary>
+    internal static string? PaymentIdOf(string target)
+    {
+        const string Payments = "/payments/";
+        var path = target.AsSpan();
+        var query = path.IndexOf('?');
+        if (query >= 0)
+        {
+            path = path[..query];
+        }
+
+        var at = path.IndexOf(Payments, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var id = path[(at + Payments.Length)..];
+        var end = id.IndexOf('/');
+        id = end >= 0 ? id[..end] : id;
+        return id.IsEmpty ? null : id.ToString();
     }
 
     private static async Task<PayExProblem?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

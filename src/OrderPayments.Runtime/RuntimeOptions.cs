@@ -19,8 +19,10 @@ public sealed class RuntimeOptions
     /// The most provider calls in flight at once (default 512). Calls are asynchronous I/O: hundreds in flight cost
     /// little memory and no thread, so a provider that answers in 150 ms does not make orders queue for a slot (with
     /// 32 slots, 1,500 orders at 150 ms ran at 85 orders/s with a start taking 1.4 s; with 512, 155 orders/s and
-    /// 0.63 s). The provider's own limit is honoured where it says so: a 429's <c>Retry-After</c> (the HTTP
-    /// resilience pipeline). When slots are short, mutations go first and queries wait.
+    /// 0.63 s). The provider's own limits are honoured by its client, not by a small slot count here: its documented
+    /// limits per payment reference (e.g. <c>Vipps:RateLimits</c>) and its 429 <c>Retry-After</c>, both as a transient
+    /// failure carrying the wait, for which the activity is rescheduled without holding a slot. When slots are short,
+    /// mutations go first and queries wait.
     /// </summary>
     public int MaxConcurrentActivities { get; set; } = 512;
 

@@ -54,6 +54,16 @@ public sealed class VippsOptions : OrderPayments.Http.HttpResilienceOptions
     /// <summary><c>Vipps-System-Plugin-Version</c>, at most 30 characters.</summary>
     public string PluginVersion { get; set; } = "0.1.0";
 
+    /// <summary>
+    /// Calls per payment reference in any minute, as Vipps documents them (shared/vipps/NOTES.md §9: counted per
+    /// reference, not in total): <c>Vipps:RateLimits:MutationsPerMinute</c> 5 (create, capture, cancel, refund) and
+    /// <c>Vipps:RateLimits:QueriesPerMinute</c> 120 (get payment, get event log); <c>Vipps:RateLimits:Enabled</c>
+    /// <see langword="false"/> switches the limit and the pause after a 429 off. A call over the limit is not sent and fails
+    /// as a Vipps 429 with <c>Retry-After</c> would; a Vipps 429 with <c>Retry-After</c> holds that reference's calls of
+    /// that kind for that long.
+    /// </summary>
+    public override OrderPayments.Http.ProviderRateLimitOptions RateLimits { get; set; } = new() { MutationsPerMinute = 5, QueriesPerMinute = 120 };
+
     /// <summary>Refresh the access token this long before it expires (default 5 min; half the lifetime if that is shorter).</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 

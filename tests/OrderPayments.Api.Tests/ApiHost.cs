@@ -68,6 +68,11 @@ internal sealed class ApiHost : IAsyncDisposable
             ["Vipps:MaxRetryDelay"] = "00:00:00.200",
             ["Vipps:AttemptTimeout"] = "00:00:05",
             ["Vipps:CircuitBreakerMinimumThroughput"] = "100000",
+            // No limit per reference (the pause after a 429 stays on): these tests poll an order every 0.3–0.5 s and
+            // send up to 120 shipments to one order, which Vipps' 5 mutations and 120 queries a minute would spread over
+            // many minutes; the simulator has no such limit. The limit itself is tested in OrderPayments.Vipps.Tests.
+            ["Vipps:RateLimits:MutationsPerMinute"] = "0",
+            ["Vipps:RateLimits:QueriesPerMinute"] = "0",
             ["Simulator:WebhookMaxAttempts"] = "30",
             ["PayEx:RetryBaseDelay"] = "00:00:00.020",
             ["PayEx:MaxRetryDelay"] = "00:00:00.200",

@@ -17,7 +17,7 @@ internal sealed class PayExTestHost : IDisposable
     public const string PaymentId = "/psp/vipps/payments/5adc265f-f87f-4313-577e-08d3dca1a26c";
     private readonly ServiceProvider _services;
 
-    public PayExTestHost(Dictionary<string, string?>? settings = null)
+    public PayExTestHost(Dictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -33,6 +33,11 @@ internal sealed class PayExTestHost : IDisposable
         }
 
         var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddPayEx(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.AddHttpClient<PayExVippsClient>().ConfigurePrimaryHttpMessageHandler(() => new Handler(this));

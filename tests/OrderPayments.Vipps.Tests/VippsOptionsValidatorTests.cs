@@ -52,6 +52,28 @@ public sealed class VippsOptionsValidatorTests
     }
 
     [Fact]
+    public void RateLimits_Default_AreTheLimitsVippsDocumentsPerReference()
+    {
+        var limits = new VippsOptions().RateLimits;
+
+        limits.Enabled.ShouldBeTrue();
+        limits.MutationsPerMinute.ShouldBe(5);
+        limits.QueriesPerMinute.ShouldBe(120);
+    }
+
+    [Theory]
+    [InlineData(-1, 120, "Vipps:RateLimits:MutationsPerMinute must be 0 (no limit) to 100000.")]
+    [InlineData(5, 100_001, "Vipps:RateLimits:QueriesPerMinute must be 0 (no limit) to 100000.")]
+    public void Validate_RateLimitOutOfRange_IsNamed(int mutations, int queries, string failure)
+    {
+        var options = Valid();
+        options.RateLimits.MutationsPerMinute = mutations;
+        options.RateLimits.QueriesPerMinute = queries;
+
+        Failures(options).ShouldHaveSingleItem().ShouldBe(failure);
+    }
+
+    [Fact]
     public void Validate_NoWebhookClockSkew_IsNamed()
     {
         var options = Valid();

@@ -5,7 +5,8 @@ namespace OrderPayments.Vipps.Http;
 /// <summary>
 /// A request captured once (content buffered) so that <see cref="VippsAuthenticationHandler"/> can send it again with
 /// a fresh token after a 401, with another <c>Authorization</c> header. Kept by hand: the resilience library re-sends
-/// the same message for a retry, and has no "change a header and send once more" step.
+/// the same message for a retry, and has no "change a header and send once more" step. The request's options are kept
+/// too: they carry what the handlers inside need (the call's reference and kind for the rate limit).
 /// </summary>
 internal sealed class HttpRequestSnapshot
 {
@@ -16,6 +17,7 @@ internal sealed class HttpRequestSnapshot
     private readonly KeyValuePair<string, IEnumerable<string>>[] _headers;
     private readonly byte[]? _content;
     private readonly KeyValuePair<string, IEnumerable<string>>[] _contentHeaders;
+    private readonly KeyValuePair<string, object?>[] _options;
 
     private HttpRequestSnapshot(HttpRequestMessage request, byte[]? content)
     {
@@ -26,6 +28,7 @@ internal sealed class HttpRequestSnapshot
         _headers = [.. request.Headers];
         _content = content;
         _contentHeaders = request.Content is null ? [] : [.. request.Content.Headers];
+        _options = [.. request.Options];
     }
 
     public static async Task<HttpRequestSnapshot> CaptureAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -50,6 +53,12 @@ internal sealed class HttpRequestSnapshot
             {
                 request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
+        }
+
+        IDictionary<string, object?> options = request.Options;
+        foreach (var option in _options)
+        {
+            options[option.Key] = option.Value;
         }
 
         replace?.Invoke(request.Headers);

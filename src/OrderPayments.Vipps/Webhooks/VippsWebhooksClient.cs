@@ -41,7 +41,7 @@ public sealed class VippsWebhooksClient
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
-        VippsCalls.SendAsync(_http, _time, method, path, body, null, cancellationToken);
+        VippsCalls.SendAsync(_http, _time, method, path, body, null, null, cancellationToken);
 
     private sealed record WebhookList(IReadOnlyList<VippsWebhookRegistration>? Webhooks);
 }

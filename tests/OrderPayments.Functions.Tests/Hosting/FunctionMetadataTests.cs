@@ -185,6 +185,17 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void HostJson_DurableConcurrency_ManyIoBoundActivitiesFewCpuBoundOrchestrators()
+    {
+        // The reasoning is in the README ("Concurrency of the Functions host"): activities are provider calls that wait on
+        // the network, orchestrator episodes are short and CPU-bound.
+        var durable = ReadJson(RepositoryFiles.Path("host.json"))["extensions"]!["durableTask"]!;
+
+        durable["maxConcurrentActivityFunctions"]!.GetValue<int>().ShouldBe(100);
+        durable["maxConcurrentOrchestratorFunctions"]!.GetValue<int>().ShouldBe(20);
+    }
+
+    [Fact]
     public void LocalSettingsSample_HasTheSettingsTheBindingsAndTheHostUse()
     {
         var values = ReadJson(RepositoryFiles.Path("local.settings.sample.json"))["Values"]!.AsObject();
