@@ -98,6 +98,7 @@ public static partial class ApiApp
         builder.Services.AddHostedService<WebhookRegistrationService>();
         ApiTelemetry.AddWhenConfigured(builder.Services, configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddSingleton(new RenderedDocuments(4096));
         builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Application.Storefront.INotificationEndpoints>()));
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(
             sp.GetRequiredService<OrderPayments.Application.Workflows.IOrderPaymentClient>(),
@@ -311,6 +312,15 @@ public static partial class ApiApp
             if (response.Location is { } location)
             {
                 httpContext.Response.Headers.Location = location;
+            }
+
+            if (response.Body is OrderPaymentDocument document)
+            {
+                // The status document: often the same bytes as the last read of an order that has not moved.
+                var json = httpContext.RequestServices.GetRequiredService<RenderedDocuments>().Render(document, ApiJson.Options);
+                httpContext.Response.ContentType = response.ContentType;
+                httpContext.Response.ContentLength = json.Length;
+                return httpContext.Response.Body.WriteAsync(json, httpContext.RequestAborted).AsTask();
             }
 
             return response.Body is null

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using OrderPayments.Application.Caching;
 using OrderPayments.Domain.Workflow;
 
 namespace OrderPayments.Runtime.Storage;
@@ -11,62 +11,22 @@ namespace OrderPayments.Runtime.Storage;
 /// Correct without any invalidation: an order's version goes up with every committed step and a committed version's
 /// state is never rewritten, so a cached state is used only when the file still holds that version (the read asks
 /// for the version and leaves the state column unread when it matches). Only committed states enter: the dispatcher
-/// adds a step's state after its transaction commits, a start after its commit, a read session what it read. Bounded:
-/// two generations of at most <c>capacity / 2</c> entries each; when the newer fills up the older is dropped, so
-/// memory stays flat with any number of orders (a waiting order's state simply leaves).
+/// adds a step's state after its transaction commits, a start after its commit, a read session what it read. Bounded
+/// (<see cref="RecentCache{TValue}"/>): memory stays flat with any number of orders (a waiting order's state simply leaves).
 /// </remarks>
 internal sealed class StateCache(int capacity)
 {
-    private readonly int _generationSize = Math.Max(capacity / 2, 1);
-    private readonly Lock _swap = new();
-    private ConcurrentDictionary<string, Entry> _current = new(StringComparer.Ordinal);
-    private ConcurrentDictionary<string, Entry> _previous = new(StringComparer.Ordinal);
+    private readonly RecentCache<Entry> _entries = new(capacity);
 
-    /// <summary>How many orders are cached now (both generations; an order may be counted in each).</summary>
-    public int Count => _current.Count + _previous.Count;
+    /// <summary>How many orders are cached now.</summary>
+    public int Count => _entries.Count;
 
     /// <summary>The latest cached version of the order and its state, or null.</summary>
-    public Entry? Find(string id)
-    {
-        if (_current.TryGetValue(id, out var entry))
-        {
-            return entry;
-        }
-
-        if (_previous.TryGetValue(id, out entry))
-        {
-            // Used again: keep it in the newer generation.
-            Put(id, entry);
-            return entry;
-        }
-
-        return null;
-    }
+    public Entry? Find(string id) => _entries.Find(id);
 
     /// <summary>Remembers <paramref name="state"/> as the order's committed <paramref name="version"/> (an older one never replaces a newer).</summary>
-    public void Put(string id, long version, OrderPaymentState state) => Put(id, new Entry(version, state));
-
-    private void Put(string id, Entry entry)
-    {
-        if (capacity == 0)
-        {
-            return;
-        }
-
-        var current = _current;
-        current.AddOrUpdate(id, entry, (_, existing) => existing.Version >= entry.Version ? existing : entry);
-        if (current.Count >= _generationSize)
-        {
-            lock (_swap)
-            {
-                if (ReferenceEquals(current, _current) && current.Count >= _generationSize)
-                {
-                    _previous = current;
-                    _current = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
-                }
-            }
-        }
-    }
+    public void Put(string id, long version, OrderPaymentState state) =>
+        _entries.Put(id, new Entry(version, state), static (kept, offered) => kept.Version >= offered.Version);
 
     /// <summary>A committed state and its version.</summary>
     public sealed record Entry(long Version, OrderPaymentState State);
