@@ -16,12 +16,15 @@ internal sealed class ApiProbe : IDisposable
 {
     private readonly MeterListener _listener = new();
     private ConcurrentQueue<double> _webhookLatencies = new();
+    private long _cycles;
+    private long _steps;
 
     public ApiProbe()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name == "orderpayments.runtime.dispatcher_lag")
+            if (instrument.Meter.Name == RuntimeMetrics.MeterName
+                && instrument.Name is "orderpayments.runtime.dispatcher_lag" or "orderpayments.runtime.dispatcher_cycles" or "orderpayments.runtime.batch_size")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -34,6 +37,17 @@ internal sealed class ApiProbe : IDisposable
                 {
                     _webhookLatencies.Enqueue(value);
                 }
+            }
+        });
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "orderpayments.runtime.dispatcher_cycles")
+            {
+                Interlocked.Add(ref _cycles, value);
+            }
+            else
+            {
+                Interlocked.Add(ref _steps, value);
             }
         });
         _listener.Start();
@@ -51,6 +65,8 @@ internal sealed class ApiProbe : IDisposable
             ["gen0"] = GC.CollectionCount(0),
             ["gen1"] = GC.CollectionCount(1),
             ["gen2"] = GC.CollectionCount(2),
+            ["dispatcherCycles"] = Interlocked.Read(ref _cycles),
+            ["stepsCommitted"] = Interlocked.Read(ref _steps),
             ["workingSetBytes"] = process.WorkingSet64,
             ["peakWorkingSetBytes"] = process.PeakWorkingSet64,
             ["webhookLatenciesMs"] = new JsonArray([.. latencies.Select(l => (JsonNode)l)]),

@@ -6,7 +6,7 @@ dotnet-trace's thread-time sampler (profile dotnet-sampled-thread-time, converte
 innermost frame is a wait (semaphores, monitors, sockets' event loop, timers, sleeping) and reports, of what remains,
 the share of each frame (inclusive: on the stack; exclusive: innermost) and of the buckets below.
 
-usage: hot.py TRACE.speedscope.json [N]
+usage: hot.py TRACE.speedscope.json [N] [--managed]
 """
 import json
 import re
@@ -25,6 +25,19 @@ PSEUDO = {"CPU_TIME", "UNMANAGED_CODE_TIME"}
 IDLE = re.compile(r"RunFinalizers|SocketAsyncEngine\.EventLoop|Thread\.StartCallback|Heartbeat\.TimerLoop|^Thread \(|^Threads$|"
                   r"WorkerThreadStart\(\)$")
 
+# With --managed: only the samples of threads running managed code (the sampler's CPU_TIME), which is CPU for sure;
+# native code (SQLite, the kernel) is left out because the sampler cannot tell it from blocking there.
+MANAGED_ONLY = "--managed" in sys.argv
+
+# What the process was doing, by the first of these found on the stack (outermost first).
+ENTRIES = [
+    ("HTTP requests (Kestrel → endpoint → response)", re.compile(r"HttpProtocol\+<ProcessRequests>|Kestrel")),
+    ("dispatcher loop (batches, steps, commits)", re.compile(r"RuntimeDispatcher\+<ExecuteAsync>|RuntimeDispatcher\.RunBatch|WorkSignal")),
+    ("provider calls (activities, HttpClient)", re.compile(r"RunActivityAsync|PaymentActivities|System\.Net\.Http")),
+    ("group commit of API writes", re.compile(r"GroupCommit")),
+    ("storefront notifier", re.compile(r"StorefrontNotifier|StorefrontDeliverer")),
+]
+
 # Buckets, first match wins, matched against the whole stack (outermost first).
 BUCKETS = [
     ("GC", re.compile(r"^GC |garbage|GarbageCollect|gc_heap", re.I)),
@@ -39,10 +52,11 @@ BUCKETS = [
 
 def main():
     path = sys.argv[1]
-    top = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    numbers = [a for a in sys.argv[2:] if a.isdigit()]
+    top = int(numbers[0]) if numbers else 40
     data = json.load(open(path))
     frames = [f["name"] for f in data["shared"]["frames"]]
-    inclusive, exclusive, buckets, ours = Counter(), Counter(), Counter(), Counter()
+    inclusive, exclusive, buckets, ours, entries = Counter(), Counter(), Counter(), Counter(), Counter()
     total = 0.0
     for profile in data["profiles"]:
         stack, last = [], None
@@ -52,7 +66,8 @@ def main():
                 span = at - last
                 real = [f for f in stack if frames[f] not in PSEUDO]
                 leaf = frames[real[-1]] if real else frames[stack[-1]]
-                if not any(WAIT.search(frames[f]) for f in real[-4:]) and not IDLE.search(leaf):
+                running = any(frames[f] == "CPU_TIME" for f in stack)
+                if (running or not MANAGED_ONLY) and not any(WAIT.search(frames[f]) for f in real[-4:]) and not IDLE.search(leaf):
                     total += span
                     for f in set(stack):
                         inclusive[frames[f]] += span
@@ -65,6 +80,12 @@ def main():
                             break
                     else:
                         buckets["other"] += span
+                    for label, pattern in ENTRIES:
+                        if pattern.search(text):
+                            entries[label] += span
+                            break
+                    else:
+                        entries["other"] += span
                     own = [n for n in names if n.startswith("OrderPayments.") or n.startswith("PaymentSimulator.")]
                     if own:
                         ours[own[-1]] += span
@@ -75,6 +96,9 @@ def main():
                 if stack:
                     stack.pop()
     print(f"running samples: {total:.0f} {data['profiles'][0]['unit']}")
+    print("\n-- by activity (first match in this order)")
+    for label, value in entries.most_common():
+        print(f"{100 * value / total:6.1f}%  {label}")
     print("\n-- buckets (first match on the stack)")
     for label, value in buckets.most_common():
         print(f"{100 * value / total:6.1f}%  {label}")

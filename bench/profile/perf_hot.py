@@ -27,9 +27,21 @@ BUCKETS = [
 ]
 
 
+# What the process was doing, by the outermost frame that says so (walking from the thread's start inwards).
+ENTRIES = [
+    ("HTTP requests (Kestrel → endpoint → response)", re.compile(r"HttpProtocol\+<ProcessRequests>|Kestrel.*Connection|SocketConnection")),
+    ("dispatcher loop (batches, steps, commits)", re.compile(r"RuntimeDispatcher\+<ExecuteAsync>|RuntimeDispatcher::RunBatch|WorkSignal")),
+    ("provider calls (activities, HttpClient)", re.compile(r"RunActivityAsync|PaymentActivities|System\.Net\.Http\.")),
+    ("group commit of API writes", re.compile(r"GroupCommit")),
+    ("storefront notifier", re.compile(r"StorefrontNotifier|StorefrontDeliverer")),
+    ("GC", re.compile(r"gc_heap|GCHeap|GarbageCollect")),
+    ("thread pool idle (spinning, waiting for work)", re.compile(r"LowLevelLifoSemaphore|sched_yield|WorkerThreadStart")),
+]
+
+
 def main():
     top = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    inclusive, buckets, ours = Counter(), Counter(), Counter()
+    inclusive, buckets, ours, entries = Counter(), Counter(), Counter(), Counter()
     total = 0
     stack = []
 
@@ -51,6 +63,12 @@ def main():
             break
         else:
             buckets["other (runtime, libc, kernel)"] += 1
+        for label, pattern in ENTRIES:
+            if any(pattern.search(n) for n in names):
+                entries[label] += 1
+                break
+        else:
+            entries["other (runtime threads, timers, kernel)"] += 1
         own = next((n for n in names if n.startswith("OrderPayments.") or "OrderPayments." in n[:60]), None)
         if own:
             ours[own] += 1
@@ -68,6 +86,9 @@ def main():
             stack.append(frame)
     flush()
     print(f"CPU samples: {total}")
+    print("\n-- by activity (first match in this order on the stack)")
+    for label, value in entries.most_common():
+        print(f"{100 * value / total:6.1f}%  {label}")
     print("\n-- buckets (innermost matching frame)")
     for label, value in buckets.most_common():
         print(f"{100 * value / total:6.1f}%  {label}")
