@@ -98,7 +98,7 @@ public static partial class ApiApp
         builder.Services.AddHostedService<WebhookRegistrationService>();
         ApiTelemetry.AddWhenConfigured(builder.Services, configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
-        builder.Services.AddSingleton(new RenderedDocuments(4096));
+        builder.Services.AddSingleton(new RenderedDocuments(1024));
         builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Application.Storefront.INotificationEndpoints>()));
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(
             sp.GetRequiredService<OrderPayments.Application.Workflows.IOrderPaymentClient>(),

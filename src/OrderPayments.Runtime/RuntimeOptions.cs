@@ -27,10 +27,12 @@ public sealed class RuntimeOptions
     public int MaxConcurrentActivities { get; set; } = 512;
 
     /// <summary>
-    /// How many orders' committed states this process keeps parsed (default 4,096; 0 for none), so that status reads
-    /// and steps of an order that has not changed since skip parsing its JSON. Bounded whatever the number of orders.
+    /// How many orders' committed states this process keeps parsed (default 1,024; 0 for none), so that status reads
+    /// and steps of an order that has not changed since skip parsing its JSON. Bounded whatever the number of orders:
+    /// the orders in flight at 400 orders/s are a few hundred; 4,096 added 37 MB to the API's working set with 100,000
+    /// orders waiting.
     /// </summary>
-    public int StateCacheSize { get; set; } = 4096;
+    public int StateCacheSize { get; set; } = 1024;
 
     /// <summary>
     /// How long the dispatcher's ownership of the file lasts without renewal (default 15 s). Another process can
