@@ -35,6 +35,10 @@ internal sealed class SimulatorHost : IAsyncDisposable
             ["Vipps:SubscriptionKey"] = "simulator-subscription-key",
             ["Vipps:MerchantSerialNumber"] = "123456",
             ["Vipps:MaxRetryAttempts"] = "0",
+
+            // These tests drive the simulator itself: every call reaches it (the client's own rate limit and its pause
+            // after a 429 are the Vipps client's tests' subject).
+            ["Vipps:RateLimits:Enabled"] = "false",
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
