@@ -164,6 +164,32 @@ internal sealed class ProviderRateLimiter
         }
     }
 
+    /// <summary>
+    /// Takes back one call of <paramref name="kind"/> counted for <paramref name="reference"/> (from the newest bucket
+    /// that has one): the provider refused it with a <c>429</c>, so its own <c>Retry-After</c> governs the reference from
+    /// here (<see cref="Pause"/>), and a burst of such refusals does not use up the reference's calls of the minute.
+    /// </summary>
+    public void Refund(string reference, ProviderCallKind kind)
+    {
+        if (!_entries.TryGetValue(reference, out var entry))
+        {
+            return;
+        }
+
+        lock (entry)
+        {
+            ref var track = ref entry.Of(kind);
+            for (var b = track.Head; b > track.Head - Slots && b >= 0; b--)
+            {
+                if (track.Counts[Slot(b)] > 0)
+                {
+                    track.Counts[Slot(b)]--;
+                    return;
+                }
+            }
+        }
+    }
+
     /// <summary>Drops every entry that is idle and not paused.</summary>
     internal void Sweep()
     {

@@ -51,11 +51,15 @@ internal sealed class RateLimitStrategy : ResilienceStrategy<HttpResponseMessage
         ProviderCall call)
     {
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
-        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } response
-            && RetryAfter.From(response, _time.GetUtcNow()) is { } asked
-            && asked > TimeSpan.Zero)
+        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } response)
         {
-            _limiter.Pause(call.Reference, call.Kind, asked);
+            // Refused: not one of the reference's calls of the minute (a burst of 429s would otherwise use them up and
+            // hold the reference for a minute after the provider is ready again); the provider's Retry-After governs.
+            _limiter.Refund(call.Reference, call.Kind);
+            if (RetryAfter.From(response, _time.GetUtcNow()) is { } asked && asked > TimeSpan.Zero)
+            {
+                _limiter.Pause(call.Reference, call.Kind, asked);
+            }
         }
 
         return outcome;

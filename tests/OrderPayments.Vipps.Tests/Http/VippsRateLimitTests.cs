@@ -191,6 +191,32 @@ public sealed class VippsRateLimitTests
     }
 
     [Fact]
+    public async Task Capture_BurstOfVipps429s_DoesNotUseUpTheReferencesCallsOfTheMinute()
+    {
+        // Refused calls are not counted: after six 429s (Retry-After 0) Vipps answers again, and so may the reference.
+        using var host = Host();
+        var refusals = 6;
+        host.Handler.Respond = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Post && Interlocked.Decrement(ref refusals) >= 0)
+            {
+                var tooMany = FakeVippsHandler.Problem(HttpStatusCode.TooManyRequests, title: "Too Many Requests");
+                tooMany.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.Zero);
+                return Task.FromResult(tooMany);
+            }
+
+            return Task.FromResult(FakeVippsHandler.Json(HttpStatusCode.OK, request.Method == HttpMethod.Get ? PaymentJson.Authorized : PaymentJson.Captured250));
+        };
+
+        // The first call and its 3 retries are refused by Vipps; the second call's attempts 5 and 6 too, its 7th is taken.
+        var refused = await Should.ThrowAsync<VippsApiException>(() => Capture(host, First, 1));
+        await Capture(host, First, 2);
+
+        refused.Detail.ShouldNotStartWith("Not sent:");
+        SentFor(host, First).ShouldBe(7, "the attempts after the fifth went to Vipps: the refused ones did not count");
+    }
+
+    [Fact]
     public async Task Capture_AfterVippsPauseHasPassed_IsSent()
     {
         using var host = Host();
