@@ -46,7 +46,15 @@ internal abstract class ApiUnderTest : IAsyncDisposable
         {
             RedirectStandardOutput = true,
         })!;
-        process.OutputDataReceived += (_, _) => { };
+        // ORDERPAYMENTS_BENCH_API_LOG=path keeps the API's console output (e.g. with Logging__LogLevel__OrderPayments=Warning).
+        var log = Environment.GetEnvironmentVariable("ORDERPAYMENTS_BENCH_API_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(File.AppendText(path)) : null;
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                log?.WriteLine(text);
+            }
+        };
         process.BeginOutputReadLine();
         var child = new Child(process, new Uri($"http://127.0.0.1:{port}/"), folder);
         using var probe = new HttpClient();
