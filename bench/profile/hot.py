@@ -13,6 +13,8 @@ import re
 import sys
 from collections import Counter
 
+from report import print_sections
+
 WAIT = re.compile(r"WaitForSignal|WaitNative|Monitor\.Wait|WaitOneNoCheck|WaitHandle\.Wait|WaitForSocketEvents|"
                   r"Thread\.Sleep|SleepInternal|WaitCore|SpinWait|LowLevelLifoSemaphore|ManualResetEventSlim\.Wait|"
                   r"PortableThreadPool\+GateThread|TimerQueue\.TimerThread|WaitSubsystem|epoll|poll\(|"
@@ -96,21 +98,12 @@ def main():
                 if stack:
                     stack.pop()
     print(f"running samples: {total:.0f} {data['profiles'][0]['unit']}")
-    print("\n-- by activity (first match in this order)")
-    for label, value in entries.most_common():
-        print(f"{100 * value / total:6.1f}%  {label}")
-    print("\n-- buckets (first match on the stack)")
-    for label, value in buckets.most_common():
-        print(f"{100 * value / total:6.1f}%  {label}")
-    print("\n-- inclusive")
-    for name, value in inclusive.most_common(top):
-        print(f"{100 * value / total:6.1f}%  {name[:150]}")
-    print("\n-- exclusive")
-    for name, value in exclusive.most_common(top // 2):
-        print(f"{100 * value / total:6.1f}%  {name[:150]}")
-    print("\n-- innermost OrderPayments frame")
-    for name, value in ours.most_common(top // 2):
-        print(f"{100 * value / total:6.1f}%  {name[:150]}")
-
+    print_sections(total, [
+        ("by activity (first match in this order)", entries, None),
+        ("buckets (first match on the stack)", buckets, None),
+        ("inclusive", inclusive, top),
+        ("exclusive", exclusive, top // 2),
+        ("innermost OrderPayments frame", ours, top // 2),
+    ])
 
 main()

@@ -11,6 +11,8 @@ import re
 import sys
 from collections import Counter
 
+from report import print_sections
+
 # Walking outwards from the innermost frame, the first frame matching one of these names the sample's bucket.
 BUCKETS = [
     ("GC", re.compile(r"WKS::gc_heap|SVR::gc_heap|GCHeap::|gc_heap::|GarbageCollect")),
@@ -86,18 +88,11 @@ def main():
             stack.append(frame)
     flush()
     print(f"CPU samples: {total}")
-    print("\n-- by activity (first match in this order on the stack)")
-    for label, value in entries.most_common():
-        print(f"{100 * value / total:6.1f}%  {label}")
-    print("\n-- buckets (innermost matching frame)")
-    for label, value in buckets.most_common():
-        print(f"{100 * value / total:6.1f}%  {label}")
-    print("\n-- inclusive")
-    for name, value in inclusive.most_common(top):
-        print(f"{100 * value / total:6.1f}%  {name[:160]}")
-    print("\n-- innermost OrderPayments frame")
-    for name, value in ours.most_common(top // 2):
-        print(f"{100 * value / total:6.1f}%  {name[:160]}")
-
+    print_sections(total, [
+        ("by activity (first match in this order on the stack)", entries, None),
+        ("buckets (innermost matching frame)", buckets, None),
+        ("inclusive", inclusive, top),
+        ("innermost OrderPayments frame", ours, top // 2),
+    ])
 
 main()

@@ -49,9 +49,9 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 
         var outcome = await _writes.RunAsync<StartOutcome>(session =>
         {
-            if (session.LoadInstance(request.OrderId.Value) is { } existing)
+            if (session.LoadSnapshot(request.OrderId.Value) is var (existing, pending, fault))
             {
-                var snapshot = Snapshot(session, existing);
+                var snapshot = new OrderPaymentSnapshot(existing.State, existing.Version, existing.UpdatedAt, pending, fault);
                 return (existing.State.Request == request
                     ? new StartOutcome(StartResult.AlreadyStarted, snapshot, [])
                     : new StartOutcome(StartResult.Conflict, snapshot, [new InputRejection(
@@ -70,7 +70,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         if (outcome is { Result: StartResult.Started, Snapshot: { } started })
         {
             // Committed: the first status read and the first step need not parse it.
-            StoreSession.Committed(_store, started.State.OrderId.Value, started.Version, started.State);
+            _store.States.Put(started.State.OrderId.Value, started.Version, started.State);
         }
 
         return outcome;
@@ -210,7 +210,4 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
                 ?? (next.IsCompleted ? snapshot : await GetAsync(orderId, cancellationToken).ConfigureAwait(false));
         }
     }
-
-    private static OrderPaymentSnapshot Snapshot(StoreSession session, InstanceRow row) =>
-        new(row.State, row.Version, row.UpdatedAt, session.PendingSignalCount(row.State.OrderId.Value), session.LoadFault(row.State.OrderId.Value));
 }

@@ -395,7 +395,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         foreach (var snapshot in effects.Committed)
         {
-            StoreSession.Committed(_store, snapshot.State.OrderId.Value, snapshot.Version, snapshot.State);
+            _store.States.Put(snapshot.State.OrderId.Value, snapshot.Version, snapshot.State);
             _changes.Publish(snapshot);
         }
 

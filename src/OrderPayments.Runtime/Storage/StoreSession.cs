@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrderPayments.Application.Workflows;
@@ -149,9 +148,6 @@ internal sealed partial class StoreSession : IDisposable
         return new InstanceRow(state, version, updatedAt);
     }
 
-    /// <summary>Remembers a state this process has just committed (see <see cref="StateCache"/>).</summary>
-    public static void Committed(RuntimeStore store, string id, long version, OrderPaymentState state) => store.States.Put(id, version, state);
-
     public void InsertInstance(OrderPaymentState state, DateTimeOffset now)
     {
         Execute(
@@ -286,9 +282,6 @@ internal sealed partial class StoreSession : IDisposable
         return signals;
     }
 
-    public int PendingSignalCount(string id) =>
-        Convert.ToInt32(Scalar("SELECT COUNT(*) FROM inbox WHERE instance_id = $id AND applied_at IS NULL", ("$id", id)), CultureInfo.InvariantCulture);
-
     public long PendingSignalTotal() => (long)Scalar("SELECT COUNT(*) FROM inbox WHERE applied_at IS NULL")!;
 
     public void MarkApplied(long seq, WorkflowStep step, DateTimeOffset now) =>
@@ -392,14 +385,6 @@ internal sealed partial class StoreSession : IDisposable
             ("$id", id), ("$attempts", attempts), ("$now", Ms(now)), ("$retry", Ms(retryAt)), ("$error", error));
 
     public void ClearFault(string id) => Execute("DELETE FROM step_faults WHERE instance_id = $id", ("$id", id));
-
-    public OrderPaymentFault? LoadFault(string id)
-    {
-        using var reader = Query(
-            "SELECT attempts, first_failed_at, last_failed_at, next_retry_at, last_error FROM step_faults WHERE instance_id = $id",
-            ("$id", id));
-        return reader.Read() ? ReadFault(reader, 0) : null;
-    }
 
     /// <summary>A page of faulted orders by id; reads the status column, never the state (which may be what cannot be read).</summary>
     public List<FaultedOrder> ListFaults(string? after, int limit)
