@@ -13,7 +13,7 @@ import re
 import sys
 from collections import Counter
 
-from report import print_sections
+from report import entry_of, print_sections
 
 WAIT = re.compile(r"WaitForSignal|WaitNative|Monitor\.Wait|WaitOneNoCheck|WaitHandle\.Wait|WaitForSocketEvents|"
                   r"Thread\.Sleep|SleepInternal|WaitCore|SpinWait|LowLevelLifoSemaphore|ManualResetEventSlim\.Wait|"
@@ -30,15 +30,6 @@ IDLE = re.compile(r"RunFinalizers|SocketAsyncEngine\.EventLoop|Thread\.StartCall
 # With --managed: only the samples of threads running managed code (the sampler's CPU_TIME), which is CPU for sure;
 # native code (SQLite, the kernel) is left out because the sampler cannot tell it from blocking there.
 MANAGED_ONLY = "--managed" in sys.argv
-
-# What the process was doing, by the first of these found on the stack (outermost first).
-ENTRIES = [
-    ("HTTP requests (Kestrel → endpoint → response)", re.compile(r"HttpProtocol\+<ProcessRequests>|Kestrel")),
-    ("dispatcher loop (batches, steps, commits)", re.compile(r"RuntimeDispatcher\+<ExecuteAsync>|RuntimeDispatcher\.RunBatch|WorkSignal")),
-    ("provider calls (activities, HttpClient)", re.compile(r"RunActivityAsync|PaymentActivities|System\.Net\.Http")),
-    ("group commit of API writes", re.compile(r"GroupCommit")),
-    ("storefront notifier", re.compile(r"StorefrontNotifier|StorefrontDeliverer")),
-]
 
 # Buckets, first match wins, matched against the whole stack (outermost first).
 BUCKETS = [
@@ -82,12 +73,7 @@ def main():
                             break
                     else:
                         buckets["other"] += span
-                    for label, pattern in ENTRIES:
-                        if pattern.search(text):
-                            entries[label] += span
-                            break
-                    else:
-                        entries["other"] += span
+                    entries[entry_of(names)] += span
                     own = [n for n in names if n.startswith("OrderPayments.") or n.startswith("PaymentSimulator.")]
                     if own:
                         ours[own[-1]] += span

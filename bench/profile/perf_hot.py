@@ -11,7 +11,7 @@ import re
 import sys
 from collections import Counter
 
-from report import print_sections
+from report import ENTRIES, entry_of, print_sections
 
 # Walking outwards from the innermost frame, the first frame matching one of these names the sample's bucket.
 BUCKETS = [
@@ -29,14 +29,8 @@ BUCKETS = [
 ]
 
 
-# What the process was doing, by the outermost frame that says so (walking from the thread's start inwards).
-ENTRIES = [
-    ("HTTP requests (Kestrel → endpoint → response)", re.compile(r"HttpProtocol\+<ProcessRequests>|Kestrel.*Connection|SocketConnection")),
-    ("dispatcher loop (batches, steps, commits)", re.compile(r"RuntimeDispatcher\+<ExecuteAsync>|RuntimeDispatcher::RunBatch|WorkSignal")),
-    ("provider calls (activities, HttpClient)", re.compile(r"RunActivityAsync|PaymentActivities|System\.Net\.Http\.")),
-    ("group commit of API writes", re.compile(r"GroupCommit")),
-    ("storefront notifier", re.compile(r"StorefrontNotifier|StorefrontDeliverer")),
-    ("GC", re.compile(r"gc_heap|GCHeap|GarbageCollect")),
+# The shared activities, and here (perf sees every thread, idle ones included) the thread pool waiting for work.
+ENTRIES_HERE = ENTRIES + [
     ("thread pool idle (spinning, waiting for work)", re.compile(r"LowLevelLifoSemaphore|sched_yield|WorkerThreadStart")),
 ]
 
@@ -65,12 +59,7 @@ def main():
             break
         else:
             buckets["other (runtime, libc, kernel)"] += 1
-        for label, pattern in ENTRIES:
-            if any(pattern.search(n) for n in names):
-                entries[label] += 1
-                break
-        else:
-            entries["other (runtime threads, timers, kernel)"] += 1
+        entries[entry_of(names, ENTRIES_HERE, "other (runtime threads, timers, kernel)")] += 1
         own = next((n for n in names if n.startswith("OrderPayments.") or "OrderPayments." in n[:60]), None)
         if own:
             ours[own] += 1
