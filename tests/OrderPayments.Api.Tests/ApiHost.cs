@@ -20,11 +20,13 @@ internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IApiEngine? _engine;
+    private readonly bool _ownsDirectory;
 
-    private ApiHost(WebApplication app, string directory, IApiEngine? engine)
+    private ApiHost(WebApplication app, string directory, IApiEngine? engine, bool ownsDirectory)
     {
         _app = app;
         _engine = engine;
+        _ownsDirectory = ownsDirectory;
         Directory = directory;
         Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
         Http = new HttpClient { BaseAddress = Address };
@@ -44,15 +46,15 @@ internal sealed class ApiHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the API; <paramref name="settings"/> override the test defaults. Reuses <paramref name="directory"/>'s file
-    /// when given. With <paramref name="engine"/>, orders run on that engine instead of the embedded runtime (the
+    /// when given (the caller then deletes it); a directory of its own is deleted when the host is disposed. With <paramref name="engine"/>, orders run on that engine instead of the embedded runtime (the
     /// Functions app's tests run the same HTTP contract on the Durable Task engine). With <paramref name="time"/>, the API,
     /// its runtime and the simulator run on that clock instead of the system's. <paramref name="configure"/> may add
     /// services before the API adds its own (registrations the API makes with TryAdd yield to them).
     /// </summary>
     public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, string? directory = null, IApiEngine? engine = null, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
     {
-        directory ??= Path.Combine(Path.GetTempPath(), "orderpayments-api-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)));
-        System.IO.Directory.CreateDirectory(directory);
+        var ownsDirectory = directory is null;
+        directory ??= TemporaryDirectory();
         var values = new Dictionary<string, string?>
         {
             ["OrderPayments:Store:Path"] = Path.Combine(directory, "orders.db"),
@@ -105,7 +107,7 @@ internal sealed class ApiHost : IAsyncDisposable
         }
 
         await app.StartAsync();
-        var host = new ApiHost(app, directory, engine);
+        var host = new ApiHost(app, directory, engine, ownsDirectory);
         await Eventually.Holds(async () => (await host.Anonymous.GetAsync("simulator/vipps/control/stats")).IsSuccessStatusCode && await host.WebhookRegisteredAsync(), "the webhook is registered");
         return host;
     }
@@ -253,7 +255,15 @@ internal sealed class ApiHost : IAsyncDisposable
         {
             await _engine.DisposeAsync();
         }
+
+        if (_ownsDirectory)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
+
+    /// <summary>A new empty directory under the system's temporary folder, for one API's SQLite file.</summary>
+    public static string TemporaryDirectory() => System.IO.Directory.CreateTempSubdirectory("orderpayments-api-").FullName;
 
     // Readiness only: the registration's outcome is not observable over HTTP without the secret.
     private Task<bool> WebhookRegisteredAsync() =>

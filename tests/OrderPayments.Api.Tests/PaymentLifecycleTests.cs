@@ -65,21 +65,27 @@ public sealed class PaymentLifecycleTests
     [Fact]
     public async Task Restart_OrdersAreKeptInTheFile()
     {
-        string directory;
-        await using (var first = await ApiHost.StartAsync())
+        var directory = ApiHost.TemporaryDirectory();
+        try
         {
-            directory = first.Directory;
-            var started = await first.StartPaymentAsync("restart-1");
-            await first.CustomerAsync((string)started["reference"]!, "approve");
-            await first.WaitForStatusAsync("restart-1", "Authorized");
+            await using (var first = await ApiHost.StartAsync(directory: directory))
+            {
+                var started = await first.StartPaymentAsync("restart-1");
+                await first.CustomerAsync((string)started["reference"]!, "approve");
+                await first.WaitForStatusAsync("restart-1", "Authorized");
+            }
+
+            await using var second = await ApiHost.StartAsync(directory: directory);
+
+            var order = await second.GetOrderAsync("restart-1");
+            order["status"]!.GetValue<string>().ShouldBe("Authorized");
+            order["amounts"]!["authorized"]!.GetValue<long>().ShouldBe(1000);
+            order["history"]!.AsArray().ShouldContain(h => ((string)h!["text"]!).Contains("AwaitingCustomer → Authorized", StringComparison.Ordinal));
+            await second.StartPaymentAsync("restart-2");
         }
-
-        await using var second = await ApiHost.StartAsync(directory: directory);
-
-        var order = await second.GetOrderAsync("restart-1");
-        order["status"]!.GetValue<string>().ShouldBe("Authorized");
-        order["amounts"]!["authorized"]!.GetValue<long>().ShouldBe(1000);
-        order["history"]!.AsArray().ShouldContain(h => ((string)h!["text"]!).Contains("AwaitingCustomer → Authorized", StringComparison.Ordinal));
-        await second.StartPaymentAsync("restart-2");
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
