@@ -93,13 +93,15 @@ public sealed class RuntimeStoreTests
             reference = (await writer.Client.StartAsync(RuntimeTestHost.Request("old-order"), CancellationToken.None)).Snapshot!.State.Reference.Value;
         }
 
-        // Make it a version-1 file again: drop what migrations 4, 3 and 2 added.
+        // Make it a version-1 file again: drop what migrations 7 to 2 added.
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             connection.Open();
             using var downgrade = connection.CreateCommand();
             downgrade.CommandText =
                 """
+                DROP INDEX ix_inbox_arrival; DROP INDEX ix_outbox_due; ALTER TABLE outbox DROP COLUMN priority;
+                CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE completed_at IS NULL;
                 ALTER TABLE inbox DROP COLUMN trace_parent; ALTER TABLE outbox DROP COLUMN trace_parent;
                 DROP TABLE event_deliveries; DROP TABLE storefront_events; DROP TABLE notification_endpoints;
                 DROP INDEX ix_instances_prunable; DROP INDEX ix_inbox_applied; ALTER TABLE instances DROP COLUMN pruned_at; DROP TABLE step_faults;
@@ -111,7 +113,72 @@ public sealed class RuntimeStoreTests
         await using var upgraded = new RuntimeTestHost(dispatcher: false, databasePath: path);
         (await upgraded.Client.FindByReferenceAsync(PaymentReference.Parse(reference), CancellationToken.None)).ShouldBe(OrderId.Parse("old-order"));
         (await upgraded.Client.ListFaultsAsync(null, 10, CancellationToken.None)).ShouldBeEmpty();
-        RuntimeStore.SchemaVersion.ShouldBe(6);
+        RuntimeStore.SchemaVersion.ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task Open_Version6FileWithDueCalls_MutationsStillComeFirst()
+    {
+        var path = TempFile("v6");
+        var order = OrderId.Parse("v6-order");
+        var reference = PaymentReference.For(order, 1);
+        var query = new QueryPayment(IdempotencyKey.For(order, 1, KeyOperations.Query, 1), reference);
+        var capture = new CapturePayment(IdempotencyKey.For(order, 1, KeyOperations.Capture, 1), reference, new Money(100, Currency.NOK), "ship-1");
+        await using (var writer = new RuntimeTestHost(dispatcher: false, databasePath: path))
+        {
+            using var session = StoreSession.Write(writer.Get<RuntimeStore>());
+            session.InsertActions("v6-order", PaymentProvider.Vipps, [query], RuntimeTestHost.Start);
+            session.InsertActions("v6-order", PaymentProvider.Vipps, [capture], RuntimeTestHost.Start.AddSeconds(1));
+            session.Commit();
+        }
+
+        // Version 6 had no priority column: its rows are classified from their actions when the file is migrated.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var downgrade = connection.CreateCommand();
+            downgrade.CommandText =
+                """
+                DROP INDEX ix_inbox_arrival; DROP INDEX ix_outbox_due; ALTER TABLE outbox DROP COLUMN priority;
+                CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE completed_at IS NULL; PRAGMA user_version = 6;
+                """;
+            downgrade.ExecuteNonQuery();
+        }
+
+        // The first host's pooled connections still hold the schema it migrated to (another process would not).
+        SqliteConnection.ClearAllPools();
+
+        await using var upgraded = new RuntimeTestHost(dispatcher: false, databasePath: path);
+        using var read = StoreSession.Read(upgraded.Get<RuntimeStore>());
+        read.DueActivities(RuntimeTestHost.Start.AddSeconds(2), 2).Select(a => a.Action).ShouldBe([capture, query]);
+    }
+
+    [Fact]
+    public async Task DueActivities_RunningCallsAtTheHead_SkipsThemAndFillsTheLimit()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var store = host.Get<RuntimeStore>();
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<(string, IdempotencyKey), byte>();
+        using (var session = StoreSession.Write(store))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var order = OrderId.Parse($"running-{i}");
+                var key = IdempotencyKey.For(order, 1, KeyOperations.Capture, 1);
+                session.InsertActions(order.Value, PaymentProvider.Vipps, [new CapturePayment(key, PaymentReference.For(order, 1), new Money(100, Currency.NOK), "ship-1")], RuntimeTestHost.Start.AddSeconds(i));
+                if (i < 3)
+                {
+                    running[(order.Value, key)] = 0;
+                }
+            }
+
+            session.Commit();
+        }
+
+        using var read = StoreSession.Read(store);
+        var due = read.DueActivities(RuntimeTestHost.Start.AddSeconds(10), 2, running);
+
+        due.Select(a => a.InstanceId).ShouldBe(["running-3", "running-4"]);
     }
 
     [Fact]
@@ -133,6 +200,56 @@ public sealed class RuntimeStoreTests
         var due = read.DueActivities(RuntimeTestHost.Start.AddSeconds(2), 1);
 
         due.ShouldHaveSingleItem().Action.ShouldBeOfType<CapturePayment>();
+    }
+
+    [Fact]
+    public async Task DueInstances_FaultedOrdersAtTheHead_OrdersBehindThemAreFound()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var store = host.Get<RuntimeStore>();
+        var now = RuntimeTestHost.Start;
+        using (var session = StoreSession.Write(store))
+        {
+            // Ten orders set aside after failed steps hold the oldest signals (more than the look reads for a batch of two).
+            for (var i = 0; i < 10; i++)
+            {
+                session.InsertSignal($"faulted-{i}", "signal", new WokenUp(), now);
+                session.RecordFault($"faulted-{i}", 1, now, now.AddMinutes(5), "InvalidOperationException: broken");
+            }
+
+            session.InsertSignal("healthy-1", "signal", new WokenUp(), now);
+            session.InsertSignal("healthy-2", "signal", new WokenUp(), now);
+            session.Commit();
+        }
+
+        using var read = StoreSession.Read(store);
+        var (due, _) = read.DueInstances(now, 2);
+
+        due.ShouldBe([("healthy-1", 0), ("healthy-2", 0)]);
+    }
+
+    [Fact]
+    public async Task DueInstances_OneOrderFillsTheLook_SaysMoreWorkIsLeft()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var store = host.Get<RuntimeStore>();
+        var now = RuntimeTestHost.Start;
+        using (var session = StoreSession.Write(store))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                session.InsertSignal("busy", $"signal-{i}", new WokenUp(), now);
+            }
+
+            session.InsertSignal("later", "signal", new WokenUp(), now);
+            session.Commit();
+        }
+
+        using var read = StoreSession.Read(store);
+        var (due, more) = read.DueInstances(now, 2);
+
+        due.ShouldBe([("busy", 0)]);
+        more.ShouldBeTrue();
     }
 
     private static string TempFile(string name) =>

@@ -201,7 +201,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 Record(session, completion, now);
             }
 
-            var due = session.DueInstances(now, _options.MaxBatchSize);
+            var (due, more) = session.DueInstances(now, _options.MaxBatchSize);
             var effects = new StepEffects(due.Count);
             foreach (var (id, failedAttempts) in due)
             {
@@ -233,7 +233,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
             Report(effects);
 
-            return new BatchResult(true, due.Count == _options.MaxBatchSize, nextDue);
+            return new BatchResult(true, more, nextDue);
         }
         finally
         {
@@ -429,10 +429,10 @@ internal sealed class RuntimeDispatcher : BackgroundService
         List<DueActivity> due;
         using (var session = StoreSession.Read(_store))
         {
-            due = session.DueActivities(now, free + _running.Count);
+            due = session.DueActivities(now, free, _running);
         }
 
-        foreach (var activity in due.Where(a => !_running.ContainsKey((a.InstanceId, a.Action.Key))).Take(free))
+        foreach (var activity in due)
         {
             if (!_activitySlots.Wait(0, CancellationToken.None))
             {

@@ -140,5 +140,15 @@ internal static class RuntimeSchema
         ALTER TABLE inbox ADD COLUMN trace_parent TEXT NULL;
         ALTER TABLE outbox ADD COLUMN trace_parent TEXT NULL;
         """,
+        // 7: the dispatcher's look for due work reads only as far as it takes (an ordered index scan with a limit)
+        // however large a backlog is: provider calls by priority (mutations before queries) and time, pending signals
+        // in the order they arrived. Before, each look grouped or sorted every due row (16 ms at 10,000 pending).
+        """
+        ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        UPDATE outbox SET priority = 1 WHERE json_extract(action, '$.type') = 'query';
+        DROP INDEX ix_outbox_due;
+        CREATE INDEX ix_outbox_due ON outbox (priority, next_attempt_at) WHERE completed_at IS NULL;
+        CREATE INDEX ix_inbox_arrival ON inbox (seq, instance_id) WHERE applied_at IS NULL;
+        """,
     ];
 }

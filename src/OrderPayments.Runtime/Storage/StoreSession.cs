@@ -205,31 +205,62 @@ internal sealed partial class StoreSession : IDisposable
     }
 
     /// <summary>
-    /// Orders with a recorded signal not yet applied, or a wake-up that is due, oldest work first, with how often
-    /// stepping each failed in a row (0 for most). An order whose step failed is left out until its retry time.
+    /// Orders with a recorded signal not yet applied, or a wake-up that is due, oldest work first (due wake-ups, then
+    /// signals in the order they arrived), with how often stepping each failed in a row (0 for most). An order whose
+    /// step failed is left out until its retry time. <c>More</c> says that work may be left beyond these.
     /// </summary>
-    public List<(string Id, int FailedAttempts)> DueInstances(DateTimeOffset now, int limit)
+    /// <remarks>
+    /// Both looks are ordered index scans that stop at their limit, so a backlog of any size costs each batch the same;
+    /// an order with many signals waiting takes several of the <c>4 × limit</c> signals read, and the batch is smaller.
+    /// </remarks>
+    public (List<(string Id, int FailedAttempts)> Due, bool More) DueInstances(DateTimeOffset now, int limit)
     {
-        using var reader = Query(
+        var due = new List<(string, int)>(limit);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = Query(
             """
-            SELECT due.instance_id, COALESCE(f.attempts, 0) FROM (
-                SELECT instance_id, MIN(rank) AS rank FROM (
-                    SELECT instance_id, MIN(seq) AS rank FROM inbox WHERE applied_at IS NULL GROUP BY instance_id
-                    UNION ALL
-                    SELECT id, -1 FROM instances WHERE wake_at IS NOT NULL AND wake_at <= $now)
-                GROUP BY instance_id) AS due
-            LEFT JOIN step_faults f ON f.instance_id = due.instance_id
-            WHERE f.next_retry_at IS NULL OR f.next_retry_at <= $now
-            ORDER BY due.rank LIMIT $limit
+            SELECT id, COALESCE(f.attempts, 0) FROM instances LEFT JOIN step_faults f ON f.instance_id = instances.id
+            WHERE wake_at IS NOT NULL AND wake_at <= $now AND (f.next_retry_at IS NULL OR f.next_retry_at <= $now)
+            ORDER BY wake_at LIMIT $limit
             """,
-            ("$now", Ms(now)), ("$limit", limit));
-        var due = new List<(string, int)>();
-        while (reader.Read())
+            ("$now", Ms(now)), ("$limit", limit)))
         {
-            due.Add((reader.GetString(0), reader.GetInt32(1)));
+            while (reader.Read())
+            {
+                var id = reader.GetString(0);
+                seen.Add(id);
+                due.Add((id, reader.GetInt32(1)));
+            }
         }
 
-        return due;
+        if (due.Count == limit)
+        {
+            return (due, true);
+        }
+
+        var scan = 4 * limit;
+        var read = 0;
+        using (var reader = Query(
+            """
+            SELECT inbox.instance_id, COALESCE(f.attempts, 0) FROM inbox INDEXED BY ix_inbox_arrival
+            LEFT JOIN step_faults f ON f.instance_id = inbox.instance_id
+            WHERE applied_at IS NULL AND (f.next_retry_at IS NULL OR f.next_retry_at <= $now)
+            ORDER BY seq LIMIT $scan
+            """,
+            ("$now", Ms(now)), ("$scan", scan)))
+        {
+            while (due.Count < limit && reader.Read())
+            {
+                read++;
+                var id = reader.GetString(0);
+                if (seen.Add(id))
+                {
+                    due.Add((id, reader.GetInt32(1)));
+                }
+            }
+        }
+
+        return (due, due.Count == limit || read == scan);
     }
 
     public Dictionary<PaymentStatus, long> CountByStatus()
@@ -305,28 +336,43 @@ internal sealed partial class StoreSession : IDisposable
         {
             Execute(
                 """
-                INSERT INTO outbox (instance_id, key, provider, action, next_attempt_at, created_at, trace_parent) VALUES ($id, $key, $provider, $action, $now, $now, $trace)
+                INSERT INTO outbox (instance_id, key, provider, action, priority, next_attempt_at, created_at, trace_parent) VALUES ($id, $key, $provider, $action, $priority, $now, $now, $trace)
                 ON CONFLICT (instance_id, key) DO NOTHING
                 """,
-                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Json(action)), ("$now", Ms(now)),
-                ("$trace", System.Diagnostics.Activity.Current?.Id));
+                ("$id", id), ("$key", action.Key.Value), ("$provider", provider.ToString()), ("$action", Json(action)), ("$priority", Priority(action)),
+                ("$now", Ms(now)), ("$trace", System.Diagnostics.Activity.Current?.Id));
         }
     }
 
-    public List<DueActivity> DueActivities(DateTimeOffset now, int limit)
+    /// <summary>Mutations (create, capture, cancel, refund, abort) come before queries: under pressure, reads are what waits.</summary>
+    private static int Priority(WorkflowAction action) => action is QueryPayment ? 1 : 0;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> provider calls due, mutations first, each by when it fell due, leaving out the
+    /// <paramref name="running"/> ones (without parsing their actions).
+    /// </summary>
+    public List<DueActivity> DueActivities(DateTimeOffset now, int limit, IReadOnlyDictionary<(string, IdempotencyKey), byte>? running = null)
     {
+        // One ordered index scan per priority, each stopping at the limit: the same cost however many calls are due.
         using var reader = Query(
-            // Mutations (create, capture, cancel, refund, abort) before queries: under pressure, reads are what waits.
             """
-            SELECT instance_id, provider, action, attempts, trace_parent FROM outbox
-            WHERE completed_at IS NULL AND next_attempt_at <= $now
-            ORDER BY json_extract(action, '$.type') = 'query', next_attempt_at LIMIT $limit
+            SELECT instance_id, key, provider, action, attempts, trace_parent FROM (
+                SELECT * FROM (SELECT * FROM outbox WHERE completed_at IS NULL AND priority = 0 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit)
+                UNION ALL
+                SELECT * FROM (SELECT * FROM outbox WHERE completed_at IS NULL AND priority = 1 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit))
+            ORDER BY priority, next_attempt_at
             """,
-            ("$now", Ms(now)), ("$limit", limit));
+            ("$now", Ms(now)), ("$limit", limit + (running?.Count ?? 0)));
         var due = new List<DueActivity>();
-        while (reader.Read())
+        while (due.Count < limit && reader.Read())
         {
-            due.Add(new DueActivity(reader.GetString(0), Enum.Parse<PaymentProvider>(reader.GetString(1)), Deserialize<WorkflowAction>(reader.GetString(2)), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            var id = reader.GetString(0);
+            if (running?.ContainsKey((id, IdempotencyKey.Parse(reader.GetString(1)))) == true)
+            {
+                continue;
+            }
+
+            due.Add(new DueActivity(id, Enum.Parse<PaymentProvider>(reader.GetString(2)), Deserialize<WorkflowAction>(reader.GetString(3)), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return due;
@@ -364,7 +410,8 @@ internal sealed partial class StoreSession : IDisposable
             """
             SELECT MIN(t) FROM (
                 SELECT MIN(wake_at) AS t FROM instances WHERE wake_at > $now
-                UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL AND next_attempt_at > $now
+                UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL AND priority = 0 AND next_attempt_at > $now
+                UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE completed_at IS NULL AND priority = 1 AND next_attempt_at > $now
                 UNION ALL SELECT MIN(next_retry_at) FROM step_faults WHERE next_retry_at > $now)
             """,
             ("$now", Ms(now)));
