@@ -10,29 +10,28 @@ namespace OrderPayments.Runtime;
 /// <summary>
 /// The workflow client over the SQLite file. Writes are short and share transactions under load (group commit:
 /// one fsync for many starts and signals); the dispatcher (in this or another process on the same file) does the
-/// rest. Safe to use from many threads and processes at once.
+/// rest. Where the dispatcher runs in this process, the writes join its transactions, so a signal is applied by the
+/// commit that records it. Safe to use from many threads and processes at once.
 /// </summary>
 public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 {
     private readonly RuntimeStore _store;
     private readonly OrderPaymentWorkflow _workflow;
     private readonly TimeProvider _time;
-    private readonly WorkSignal _work;
     private readonly ChangeFeed _changes;
     private readonly GroupCommit _writes;
 
     /// <summary>How often a waiter re-reads the file when no commit of this process woke it (a dispatcher elsewhere).</summary>
     private static readonly TimeSpan ExternalPoll = TimeSpan.FromMilliseconds(500);
 
-    internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, WorkSignal work, ChangeFeed changes, int maxBatch)
+    internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, GroupCommit writes, ChangeFeed changes)
     {
         _store = store;
         _workflow = workflow;
         _time = time;
-        _work = work;
-        _changes = changes;
         // Client writes add work for the dispatcher; they change no order's state (waiters hear of the dispatcher's commits).
-        _writes = new GroupCommit(store, maxBatch, _work.Set);
+        _writes = writes;
+        _changes = changes;
     }
 
     /// <summary>Starts the order's payment with no caller named.</summary>

@@ -51,13 +51,17 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<ChangeFeed>();
         services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton<PaymentActivities>();
+        // Client writes add work for the dispatcher, which takes them into its own transactions while it runs.
+        services.TryAddSingleton(sp => new GroupCommit(
+            sp.GetRequiredService<RuntimeStore>(),
+            sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.MaxBatchSize,
+            sp.GetRequiredService<WorkSignal>().Set));
         services.TryAddSingleton(sp => new EmbeddedOrderPaymentClient(
             sp.GetRequiredService<RuntimeStore>(),
             sp.GetRequiredService<OrderPaymentWorkflow>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<WorkSignal>(),
-            sp.GetRequiredService<ChangeFeed>(),
-            sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.MaxBatchSize));
+            sp.GetRequiredService<GroupCommit>(),
+            sp.GetRequiredService<ChangeFeed>()));
         services.TryAddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<EmbeddedOrderPaymentClient>());
         services.TryAddSingleton<IHostValueStore, EmbeddedHostValueStore>();
         services.TryAddSingleton<RetentionPruner>();

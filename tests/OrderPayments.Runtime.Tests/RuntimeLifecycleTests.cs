@@ -28,6 +28,23 @@ public sealed class RuntimeLifecycleTests
     }
 
     [Fact]
+    public async Task RaiseAsync_DispatcherRunningHere_SignalIsAppliedByTheCommitThatRecordsIt()
+    {
+        await using var host = await new RuntimeTestHost().StartAsync();
+        await host.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
+        var created = await host.WaitForStatus("order-1", PaymentStatus.AwaitingCustomer);
+        await host.Quiesce();
+        var before = (await host.Client.GetAsync(Order, CancellationToken.None))!;
+
+        (await host.Client.RaiseAsync(Order, new ProviderNotified(created.State.Reference, "AUTHORIZED"), "webhook-1", CancellationToken.None)).Result.ShouldBe(SignalResult.Accepted);
+
+        // No wait: the dispatcher took the write into its transaction and stepped the order before committing.
+        var after = (await host.Client.GetAsync(Order, CancellationToken.None))!;
+        after.PendingSignals.ShouldBe(0);
+        after.Version.ShouldBeGreaterThan(before.Version);
+    }
+
+    [Fact]
     public async Task Timer_FirstPoll_FiresWhenTheClockReachesIt()
     {
         await using var host = await new RuntimeTestHost().StartAsync();

@@ -31,6 +31,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly RuntimeOptions _options;
     private readonly WorkSignal _work;
+    private readonly GroupCommit _clientWrites;
     private readonly ChangeFeed _changes;
     private readonly Notifications.DeliverySignal _deliveries;
     private readonly RuntimeMetrics _metrics;
@@ -53,6 +54,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         TimeProvider time,
         IOptions<RuntimeOptions> options,
         WorkSignal work,
+        GroupCommit clientWrites,
         ChangeFeed changes,
         Notifications.DeliverySignal deliveries,
         RuntimeMetrics metrics,
@@ -65,6 +67,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         _time = time;
         _options = options.Value;
         _work = work;
+        _clientWrites = clientWrites;
         _changes = changes;
         _deliveries = deliveries;
         _metrics = metrics;
@@ -80,6 +83,20 @@ internal sealed class RuntimeDispatcher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // Client writes join this loop's transactions from now on: a signal commits with the step that applies it.
+        _clientWrites.Attach(_work.Set);
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _clientWrites.Detach();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -93,7 +110,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 }
 
                 StartDueActivities(now, stoppingToken);
-                if (batch.MoreWork || !_completions.IsEmpty || PruneWhenDue(now))
+                if (batch.MoreWork || !_completions.IsEmpty || !_clientWrites.IsEmpty || PruneWhenDue(now))
                 {
                     continue;
                 }
@@ -168,14 +185,19 @@ internal sealed class RuntimeDispatcher : BackgroundService
         return idle > TimeSpan.Zero ? idle : TimeSpan.FromMilliseconds(1);
     }
 
-    /// <summary>One transaction: renew the lease, record activity results, step every order with due work (up to the batch size).</summary>
+    /// <summary>
+    /// One transaction: the client writes waiting (starts and signals), then, holding the lease, activity results
+    /// recorded and every order with due work stepped (up to the batch size), the new signals among them.
+    /// </summary>
     private BatchResult RunBatch(DateTimeOffset now)
     {
         var completions = new List<ActivityCompletion>();
+        GroupCommit.Taken? writes = null;
         _metrics.Cycles.Add(1);
         try
         {
             using var session = StoreSession.Write(_store);
+            writes = _clientWrites.Take(session);
             if (!session.TryTakeLease(_owner, now, _options.LeaseDuration))
             {
                 if (_owning || !_toldNotOwner)
@@ -185,6 +207,9 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 }
 
                 _owning = false;
+                // Another process dispatches: the client writes are its work (it finds them by polling the file).
+                session.Commit();
+                writes.Complete();
                 return new BatchResult(false, false, null);
             }
 
@@ -212,6 +237,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             var nextDue = session.NextDue(now);
             var counts = steps > 0 && ++_batches % 64 == 1 ? session.CountByStatus() : null;
             session.Commit();
+            writes.Complete();
 
             // Only now may a completed or rescheduled activity be picked up again: its row says so durably.
             foreach (var completion in completions)
@@ -234,6 +260,12 @@ internal sealed class RuntimeDispatcher : BackgroundService
             Report(effects);
 
             return new BatchResult(true, more, nextDue);
+        }
+        catch (Exception e) when (writes is not null)
+        {
+            // Nothing of the transaction was written: the clients' calls fail (and are retried by their callers).
+            writes.Fail(e);
+            throw;
         }
         finally
         {
