@@ -8,8 +8,10 @@ using OrderPayments.Runtime.Storage;
 namespace OrderPayments.Runtime.Tests;
 
 /// <summary>Client writes under concurrency (group commit), reference look-ups, host values and schema upgrades.</summary>
-public sealed class RuntimeStoreTests
+public sealed class RuntimeStoreTests : IDisposable
 {
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("orderpayments-store-");
+
     [Fact]
     public async Task Start_ManyConcurrently_EveryOrderCommittedOnce()
     {
@@ -252,6 +254,11 @@ public sealed class RuntimeStoreTests
         more.ShouldBeTrue();
     }
 
-    private static string TempFile(string name) =>
-        Path.Combine(Path.GetTempPath(), $"orderpayments-{name}-{Environment.ProcessId}-{Environment.TickCount64}.db");
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+
+    private string TempFile(string name) => Path.Combine(_folder.FullName, $"{name}.db");
 }
