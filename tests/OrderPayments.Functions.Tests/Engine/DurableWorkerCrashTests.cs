@@ -207,7 +207,6 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
 
             await host.DisposeAsync();
             await api.DisposeAsync();
-            Directory.Delete(api.Directory, recursive: true);
         }
 
         killsDone.ShouldBe(kills, "the test must actually kill the worker while it works");
