@@ -45,6 +45,21 @@ public sealed class RuntimeLifecycleTests
     }
 
     [Fact]
+    public async Task StartAsync_OnAProcessWithoutTheLease_IsCommittedThereAndDispatchedByTheOwner()
+    {
+        await using var owner = await new RuntimeTestHost().StartAsync();
+        await owner.Client.StartAsync(RuntimeTestHost.Request("owned-1"), CancellationToken.None);
+        await owner.WaitForStatus("owned-1", PaymentStatus.AwaitingCustomer);
+        await using var other = await new RuntimeTestHost(databasePath: owner.DatabasePath).StartAsync();
+
+        // The other process's dispatcher finds the lease held: it still writes its clients' starts, in its own commits.
+        (await other.Client.StartAsync(RuntimeTestHost.Request("elsewhere-1"), CancellationToken.None)).Result.ShouldBe(StartResult.Started);
+
+        await owner.WaitForStatus("elsewhere-1", PaymentStatus.AwaitingCustomer);
+        other.Provider.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Timer_FirstPoll_FiresWhenTheClockReachesIt()
     {
         await using var host = await new RuntimeTestHost().StartAsync();

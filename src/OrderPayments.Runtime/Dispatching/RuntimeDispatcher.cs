@@ -105,6 +105,12 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 var batch = RunBatch(now);
                 if (!batch.Owner)
                 {
+                    // Client writes beyond one batch are written at once; otherwise wait for the lease or new writes.
+                    if (!_clientWrites.IsEmpty)
+                    {
+                        continue;
+                    }
+
                     await _work.WaitAsync(_options.LeaseDuration / 3, _time, _options.ExternalWorkPollInterval, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
