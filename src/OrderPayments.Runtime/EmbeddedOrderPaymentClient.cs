@@ -10,8 +10,9 @@ namespace OrderPayments.Runtime;
 /// <summary>
 /// The workflow client over the SQLite file. Writes are short and share transactions under load (group commit:
 /// one fsync for many starts and signals); the dispatcher (in this or another process on the same file) does the
-/// rest. Where the dispatcher runs in this process, the writes join its transactions, so a signal is applied by the
-/// commit that records it. Safe to use from many threads and processes at once.
+/// rest. Where the dispatcher runs in this process, the writes join its transactions, so a signal is usually applied
+/// by the commit that records it (when this process holds the lease and the order is in that batch). Safe to use
+/// from many threads and processes at once.
 /// </summary>
 public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 {
