@@ -185,9 +185,6 @@ internal sealed class GroupCommit
         /// <summary>Whether any operation wrote anything.</summary>
         public bool Wrote { get; internal set; }
 
-        /// <summary>How many operations were taken (those that failed on their own included).</summary>
-        public int Count => All.Count;
-
         /// <summary>After the commit: the callers of the operations that ran get their results.</summary>
         public void Complete()
         {
