@@ -65,6 +65,8 @@ internal sealed class ApiProbe : IDisposable
             ["gen0"] = GC.CollectionCount(0),
             ["gen1"] = GC.CollectionCount(1),
             ["gen2"] = GC.CollectionCount(2),
+            ["jitMs"] = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+            ["jitMethods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
             ["dispatcherCycles"] = Interlocked.Read(ref _cycles),
             ["stepsCommitted"] = Interlocked.Read(ref _steps),
             ["workingSetBytes"] = process.WorkingSet64,

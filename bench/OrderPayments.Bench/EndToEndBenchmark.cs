@@ -247,6 +247,29 @@ internal static class EndToEndBenchmark
         // A fresh API process pays its warm-up (JIT, tiering, pools) first, without faults and not counted: the figures
         // are those of a running server.
         await DriveAsync("warm", WarmUpOrders(orders), record: false);
+        var warmUp = WarmUpOrders(orders) + (api.SharesProcess ? 0 : await SettleCompilationAsync());
+        // Tiering goes on long after the first few thousand orders on two busy cores: more warm-up rounds until the
+        // API's compiling is a small share of its CPU (see SettleRound). Returns the orders added.
+        async Task<int> SettleCompilationAsync()
+        {
+            var added = 0;
+            for (var round = 1; round <= SettleRounds; round++)
+            {
+                var before = await api.SampleAsync(http);
+                await DriveAsync($"warm-{round}", SettleRound, record: false);
+                var after = await api.SampleAsync(http);
+                added += SettleRound;
+                var jitMs = (double)after["jitMs"]! - (double)before["jitMs"]!;
+                var cpuMs = (double)after["cpuMs"]! - (double)before["cpuMs"]!;
+                if (jitMs <= SettledJitShare * cpuMs)
+                {
+                    break;
+                }
+            }
+
+            return added;
+        }
+
         if (faults is not null)
         {
             using var set = await http.PostAsJsonAsync($"{simulatorBase}/control/faults", faults);
@@ -304,14 +327,32 @@ internal static class EndToEndBenchmark
                 (int)apiAfter["gen0"]! - (int)apiBefore["gen0"]!,
                 (int)apiAfter["gen2"]! - (int)apiBefore["gen2"]!,
                 ((long)apiAfter["dispatcherCycles"]! - (long)apiBefore["dispatcherCycles"]!) / (double)orders,
-                ((long)apiAfter["stepsCommitted"]! - (long)apiBefore["stepsCommitted"]!) / (double)orders));
+                ((long)apiAfter["stepsCommitted"]! - (long)apiBefore["stepsCommitted"]!) / (double)orders,
+                (double)apiAfter["jitMs"]! - (double)apiBefore["jitMs"]!,
+                (long)apiAfter["jitMethods"]! - (long)apiBefore["jitMethods"]!,
+                warmUp));
     }
 
+    /// <summary>Orders per extra warm-up round, run until the API's compiling settles.</summary>
+    private const int SettleRound = 1000;
+
+    /// <summary>At most this many extra rounds (the figures then say how much the JIT still took in the run).</summary>
+    private const int SettleRounds = 15;
+
     /// <summary>
-    /// Orders run before the measured ones on a fresh API process (and simulator): 3,000, about 12 s. Tiered compilation
-    /// and dynamic PGO settle only after a few thousand orders here (both processes compile while the two cores are
-    /// busy): after 200 warm-up orders the API used 6.6 ms of CPU per order, after 1,000 6.6, after 3,000 4.8, at 8,000
-    /// orders 4.1. The figures are a running server's. Override with <c>ORDERPAYMENTS_BENCH_WARMUP</c>.
+    /// Compiling is settled when the JIT took at most this share of the API's CPU during a round. Measured (2,000
+    /// orders after 3,000 warm-up orders, the API in a child process): the JIT still took 3.2 s of the run's 8.0 s of
+    /// API CPU, 2,885 methods compiled again at higher tiers; the CPU per order was 4.0 ms with it and 2.7 ms once
+    /// settled (10,000 warm-up orders: 0.1 s of JIT in the run).
+    /// </summary>
+    private const double SettledJitShare = 0.02;
+
+    /// <summary>
+    /// Orders run before the measured ones on a fresh API process (and simulator): 3,000, about 12 s, then (the API in a
+    /// child process) rounds of <see cref="SettleRound"/> until its compiling settles. Tiered compilation and dynamic
+    /// PGO go on for several thousand orders here, both processes compiling while the two cores are busy. The figures
+    /// are a running server's, and each run prints what the JIT still took in it. Override the first 3,000 with
+    /// <c>ORDERPAYMENTS_BENCH_WARMUP</c>.
     /// </summary>
     private static int WarmUpOrders(int orders) =>
         int.TryParse(Environment.GetEnvironmentVariable("ORDERPAYMENTS_BENCH_WARMUP"), NumberStyles.None, CultureInfo.InvariantCulture, out var warmUp) ? warmUp : 3000;
@@ -341,6 +382,9 @@ internal static class EndToEndBenchmark
         ["apiGen2Collections"] = figures.Gen2Collections,
         ["dispatcherTransactions"] = Math.Round(figures.DispatcherTransactions, 2),
         ["steps"] = Math.Round(figures.Steps, 2),
+        ["apiJitMs"] = Math.Round(figures.ApiJitMs),
+        ["apiJitMethods"] = figures.ApiJitMethods,
+        ["warmUpOrders"] = figures.WarmUpOrders,
     };
 
     private static void Print(string label, RunResult result)
@@ -357,6 +401,7 @@ internal static class EndToEndBenchmark
         var p = result.Processes;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   CPU ms per order           API {(p.ApiCpuMs is { } a ? a.ToString("F2", CultureInfo.InvariantCulture) : "(shared)"),6}   simulator {(p.SimulatorCpuMs is { } s ? s.ToString("F2", CultureInfo.InvariantCulture) : "(shared)"),6}   load generator {p.DriverCpuMs,6:F2}{(p.DriverSharesApiProcess ? " (with the API in its process)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   API per order              {p.ApiAllocatedKb,8:F1} KB allocated   {p.StatusReads:F2} status reads   {p.Steps:F2} steps in {p.DispatcherTransactions:F2} dispatcher transactions   ({p.Gen0Collections} gen0, {p.Gen2Collections} gen2 collections in the run)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   API compiling in the run   {p.ApiJitMs,8:F0} ms JIT   {p.ApiJitMethods} methods, after {p.WarmUpOrders} warm-up orders"));
         Console.WriteLine($"   every order captured       {result.AllCaptured}");
         Console.WriteLine($"   one capture per shipment   {result.OneCapturePerShipment}");
         if (result.DeliveryLags.Length > 0)
@@ -396,5 +441,8 @@ internal static class EndToEndBenchmark
         int Gen0Collections,
         int Gen2Collections,
         double DispatcherTransactions,
-        double Steps);
+        double Steps,
+        double ApiJitMs,
+        long ApiJitMethods,
+        int WarmUpOrders);
 }
