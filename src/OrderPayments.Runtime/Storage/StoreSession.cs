@@ -37,7 +37,7 @@ internal sealed partial class StoreSession : IDisposable
 
         try
         {
-            _pooled = store.Rent();
+            _pooled = store.Rent(write);
             _connection = _pooled.Connection;
             _commands = _pooled.Commands;
             _transaction = write ? _connection.BeginTransaction(deferred: false) : null;
@@ -66,7 +66,7 @@ internal sealed partial class StoreSession : IDisposable
         {
             // Rolls back what was not committed; a connection that cannot even do that is closed, not kept.
             _transaction?.Dispose();
-            _store.Return(_pooled);
+            _store.Return(_pooled, _writeGateOwner is not null);
         }
         catch
         {

@@ -49,6 +49,58 @@ public sealed class ConnectionPoolTests : IDisposable
     }
 
     [Fact]
+    public void WriteSession_AfterReadSessionsInBetween_GetsTheWriterConnectionBack()
+    {
+        using var store = Store();
+        using (var write = StoreSession.Write(store))
+        {
+            write.SetHostValue("name", "value", TimeProvider.System.GetUtcNow());
+            write.Commit();
+        }
+
+        using (var read = StoreSession.Read(store))
+        {
+            read.HostValue("name").ShouldBe("value");
+        }
+
+        // The writer keeps its page cache because no other connection of this process commits; a read never takes it.
+        var writer = store.Rent(write: true);
+
+        writer.Commands.Keys.ShouldContain(sql => sql.StartsWith("INSERT INTO host_values", StringComparison.Ordinal));
+        writer.Commands.ShouldNotContainKey("SELECT value FROM host_values WHERE name = $name");
+        store.Return(writer, write: true);
+    }
+
+    [Fact]
+    public void Open_AnyConnection_KeepsStatementJournalsInMemory()
+    {
+        using var store = Store();
+        using var connection = store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA temp_store";
+
+        // 2 = MEMORY: a batch's savepoint journal never spills to a temporary file (a file and ~130 writes per order).
+        command.ExecuteScalar().ShouldBe(2L);
+    }
+
+    [Fact]
+    public void Dispose_WriterConnectionKeptOpen_IsClosed()
+    {
+        var store = Store();
+        using (var write = StoreSession.Write(store))
+        {
+            write.Commit();
+        }
+
+        var writer = store.Rent(write: true);
+        store.Return(writer, write: true);
+
+        store.Dispose();
+
+        writer.Connection.State.ShouldBe(ConnectionState.Closed);
+    }
+
+    [Fact]
     public void Dispose_ConnectionsKeptOpen_AreClosed()
     {
         var store = Store();
