@@ -42,10 +42,10 @@ internal abstract class ApiUnderTest : IAsyncDisposable
         }
 
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderPayments.Bench.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "api-host", "--urls", $"http://127.0.0.1:{port}", "--environment", "Production", .. all.Select(p => $"--{p.Key}={p.Value}")])
+        var process = ChildProcesses.Start(new ProcessStartInfo("dotnet", [dll, "api-host", "--urls", $"http://127.0.0.1:{port}", "--environment", "Production", .. all.Select(p => $"--{p.Key}={p.Value}")])
         {
             RedirectStandardOutput = true,
-        })!;
+        });
         // ORDERPAYMENTS_BENCH_API_LOG=path keeps the API's console output (e.g. with Logging__LogLevel__OrderPayments=Warning).
         var log = Environment.GetEnvironmentVariable("ORDERPAYMENTS_BENCH_API_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(File.AppendText(path)) : null;
         process.OutputDataReceived += (_, line) =>
@@ -122,12 +122,8 @@ internal abstract class ApiUnderTest : IAsyncDisposable
 
         public override async ValueTask DisposeAsync()
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-
+            ChildProcesses.Kill(process);
+            await process.WaitForExitAsync();
             process.Dispose();
             folder.Delete(recursive: true);
         }

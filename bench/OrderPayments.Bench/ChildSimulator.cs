@@ -42,10 +42,10 @@ internal sealed class ChildSimulator : IDisposable
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "PaymentSimulator.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--environment", "Development", "--Logging:LogLevel:Default", "Warning", .. settings])
+        var process = ChildProcesses.Start(new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--environment", "Development", "--Logging:LogLevel:Default", "Warning", .. settings])
         {
             RedirectStandardOutput = true,
-        })!;
+        });
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         var simulator = new ChildSimulator(process, port);
@@ -74,12 +74,8 @@ internal sealed class ChildSimulator : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
+        ChildProcesses.Kill(_process);
+        _process.WaitForExit();
         _process.Dispose();
     }
 }
