@@ -71,6 +71,21 @@ public sealed class RuntimeStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Step_StateWrittenAsUtf8Bytes_StoredAsTextThatSqlAndTheRuntimeRead()
+    {
+        await using var host = await new RuntimeTestHost().StartAsync();
+        var request = RuntimeTestHost.Request("order-utf8") with { Description = "Bøker fra Tromsø – 2 stk" };
+        await host.Client.StartAsync(request, CancellationToken.None);
+        await host.WaitForStatus("order-utf8", PaymentStatus.AwaitingCustomer);
+
+        host.Sql("SELECT typeof(state) FROM instances WHERE id = 'order-utf8'").ShouldBe("text");
+        host.Sql("SELECT json_extract(state, '$.request.description') FROM instances WHERE id = 'order-utf8'").ShouldBe("Bøker fra Tromsø – 2 stk");
+        ((long)host.Sql("SELECT version FROM instances WHERE id = 'order-utf8'")!).ShouldBeGreaterThan(1);
+        await using var reopened = new RuntimeTestHost(dispatcher: false, databasePath: host.DatabasePath);
+        (await reopened.Client.GetAsync(OrderId.Parse("order-utf8"), CancellationToken.None))!.State.Request.Description.ShouldBe("Bøker fra Tromsø – 2 stk");
+    }
+
+    [Fact]
     public async Task HostValues_SetThenRead_SurviveANewStore()
     {
         var path = TempFile("values");
