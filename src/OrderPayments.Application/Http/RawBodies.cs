@@ -11,6 +11,11 @@ public static class RawBodies
         new ApiProblem(ApiProblem.Urn("body-too-large"), "The body is too large.", 413, $"Request bodies are at most {MaxBytes} bytes."));
 
     /// <summary>The body's bytes, or null when it is larger than <see cref="MaxBytes"/> (by its declared length or as read).</summary>
+    /// <remarks>
+    /// With a declared length (every request here has one) the body is read into an array of that size, one allocation
+    /// per request; a body that turns out longer than declared is refused like one above the cap. Without one it is
+    /// read in chunks of a pooled buffer.
+    /// </remarks>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
     {
         if (contentLength > MaxBytes)
@@ -18,17 +23,43 @@ public static class RawBodies
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        if (contentLength is { } length)
         {
-            if (buffer.Length + read > MaxBytes)
+            var bytes = new byte[length];
+            var filled = 0;
+            int read;
+            while (filled < bytes.Length && (read = await body.ReadAsync(bytes.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += read;
+            }
+
+            // Shorter than declared: what came (the server refuses a truncated body itself); longer: refused.
+            if (await body.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0)
             {
                 return null;
             }
 
-            buffer.Write(chunk, 0, read);
+            return bytes.AsMemory(0, filled);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
