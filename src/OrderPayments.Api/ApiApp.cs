@@ -31,6 +31,7 @@ public static partial class ApiApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        ConfigurationFiles.PollForChanges(builder.Configuration);
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
         var settings = configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
