@@ -17,14 +17,21 @@ internal static class ConfigurationFiles
     {
         var watchers = new List<PhysicalFileProvider>();
         var polling = new Dictionary<string, PhysicalFileProvider>(StringComparer.Ordinal); // one timer per folder
+        var first = -1;
         for (var i = 0; i < configuration.Sources.Count; i++)
         {
             if (configuration.Sources[i] is FileConfigurationSource { ReloadOnChange: true, FileProvider: PhysicalFileProvider { UseActivePolling: false } watched } source)
             {
                 source.FileProvider = Polling(polling, watched.Root);
-                configuration.Sources[i] = source; // the configuration rebuilds its providers from the sources
                 watchers.Add(watched);
+                first = first < 0 ? i : first;
             }
+        }
+
+        if (first >= 0)
+        {
+            // Setting a source rebuilds every provider from the sources, now all with their new file providers: once.
+            configuration.Sources[first] = configuration.Sources[first];
         }
 
         // Files added later (by a caller's configure) resolve against the same root, also polled.

@@ -62,15 +62,52 @@ public sealed class ConfigurationFilesTests : IDisposable
 
     public void Dispose() => _root.Delete(recursive: true);
 
-    private WebApplication Build(params string[] extra)
+    private WebApplication Build(params string[] extra) => Build(_root, extra);
+
+    /// <summary>The API over a content root holding an appsettings.json and, as by default, the store's folder.</summary>
+    internal static WebApplication Build(DirectoryInfo root, params string[] extra)
     {
-        File.WriteAllText(Path.Combine(_root.FullName, "appsettings.json"), """{ "Probe": "first" }""");
-        return ApiApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Production", "--contentRoot", _root.FullName, .. extra], builder =>
+        File.WriteAllText(Path.Combine(root.FullName, "appsettings.json"), """{ "Probe": "first" }""");
+        return ApiApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Production", "--contentRoot", root.FullName, .. extra], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["OrderPayments:ApiKey"] = "production-operator-key-0123",
                 ["Simulator:Embedded"] = "true",
-                ["OrderPayments:Store:Path"] = Path.Combine(_root.FullName, "data", "orders.db"),
+                ["OrderPayments:Store:Path"] = Path.Combine(root.FullName, "data", "orders.db"),
             }));
     }
 }
+
+/// <summary>
+/// No file-system watcher is opened for the configuration, counted as this process's inotify descriptors (Linux; CI
+/// runs there). Alone, after the parallel tests, so that no other test opens or closes one meanwhile.
+/// </summary>
+[Collection(nameof(FileWatcherCountTests))]
+public sealed class FileWatcherCountTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("orderpayments-watchers-");
+
+    [Fact]
+    public async Task Build_StoreInsideTheContentRoot_OpensNoFileSystemWatcher()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var before = Inotify();
+
+        await using var app = ConfigurationFilesTests.Build(_root);
+
+        Inotify().ShouldBe(before);
+    }
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private static int Inotify() =>
+        new DirectoryInfo("/proc/self/fd").GetFileSystemInfos().Count(f => f.LinkTarget?.Contains("inotify", StringComparison.Ordinal) == true);
+}
+
+/// <summary>Runs <see cref="FileWatcherCountTests"/> with nothing else in parallel.</summary>
+[CollectionDefinition(nameof(FileWatcherCountTests), DisableParallelization = true)]
+public sealed class FileWatcherCountRunsAlone;
