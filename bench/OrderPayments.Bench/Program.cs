@@ -6,11 +6,14 @@ using OrderPayments.Bench;
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- callbacks [count]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- reads [count]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- allocations TRACE.nettrace [frames]
 return args switch
 {
     ["api-host", .. var rest] => await ApiUnderTest.HostAsync(rest),
     ["reads", var count] => await StatusReadBenchmark.RunAsync(Number(count), 64),
     ["reads"] => await StatusReadBenchmark.RunAsync(100_000, 64),
+    ["allocations", var trace, var frames] => AllocationReport.Run(trace, Number(frames)),
+    ["allocations", var trace] => AllocationReport.Run(trace, 8),
     ["callbacks", var count] => await CallbackBenchmark.RunAsync(Number(count), 16),
     ["callbacks"] => await CallbackBenchmark.RunAsync(10_000, 16),
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
@@ -47,6 +50,6 @@ static (int Orders, int Concurrency, string? Json, bool Embedded, string? Durabl
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | waiting N | dispatcher [orders] | callbacks [count] | reads [count]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | waiting N | dispatcher [orders] | callbacks [count] | reads [count] | allocations TRACE.nettrace [frames]");
     return 2;
 }
