@@ -140,8 +140,8 @@ internal static class EndToEndBenchmark
         var settings = new Dictionary<string, string?>
         {
             ["Notifications:Enabled"] = receiver is null ? "false" : "true",
-            ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
-            ["Runtime:ActivityRetryMaxDelay"] = "00:00:01",
+            ["ActivityRetry:BaseDelay"] = "00:00:00.050",
+            ["ActivityRetry:MaxDelay"] = "00:00:01",
             ["Vipps:RetryBaseDelay"] = "00:00:00.020",
             ["Vipps:MaxRetryDelay"] = "00:00:00.500",
             ["Vipps:CircuitBreakerMinimumThroughput"] = "1000000",

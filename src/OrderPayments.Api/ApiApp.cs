@@ -283,7 +283,7 @@ public static partial class ApiApp
         var problem = http.Response.StatusCode switch
         {
             404 => ApiProblem.NotFound($"There is no route {http.Request.Method} {http.Request.Path}."),
-            415 => new ApiProblem(ApiProblem.Urn("unsupported-media-type"), "Send the body as JSON.", 415, "The Content-Type must be application/json."),
+            415 => ApiProblem.UnsupportedMediaType(),
             405 => new ApiProblem(ApiProblem.Urn("method-not-allowed"), "Method not allowed.", 405, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
             var other => new ApiProblem(ApiProblem.Urn("http-" + other), "The request failed.", other, $"HTTP {other}."),
         };

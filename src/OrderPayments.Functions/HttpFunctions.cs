@@ -6,20 +6,25 @@ using Microsoft.DurableTask.Client;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Domain;
-using OrderPayments.Domain.Serialization;
+using OrderPayments.Durable;
 
 namespace OrderPayments.Functions;
 
 /// <summary>
-/// The HTTP contract of the self-hosted API, bound to the same shared handlers (<see cref="OrderPaymentRequests"/>).
-/// Storefront and fulfillment routes use function keys (auth level Function); the webhook is anonymous and
-/// authenticated by its HMAC signature, then handed to a queue so it is answered fast.
+/// The HTTP contract of the self-hosted API, bound to the same shared handlers (<see cref="OrderPaymentRequests"/>),
+/// with the same answers: the same 413 and 415, and webhooks and callbacks recorded in the request and answered 200
+/// with what was recorded, as the API does (a failure to record answers 5xx, and the provider retries the delivery).
+/// Storefront and fulfillment routes use function keys (auth level Function); the provider routes are anonymous, a
+/// Vipps webhook authenticated by its HMAC signature, a PayEx callback only a hint to read the payment.
 /// </summary>
 public sealed class HttpFunctions
 {
+    /// <summary>The caller named in the history for HTTP requests (authenticated by a function key, whose name the worker does not see).</summary>
+    private const string FunctionKeyCaller = "function-key";
+
     private readonly DurableOrderPayments _orders;
 
-    /// <summary>Creates the functions.</summary>
+    /// <summary>Creates the functions over the interpreter.</summary>
     public HttpFunctions(DurableOrderPayments orders) => _orders = orders;
 
     /// <summary><c>PUT /api/orders/{orderId}/payment</c>.</summary>
@@ -28,15 +33,18 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "orders/{orderId}/payment")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        WithBodyAsync(request, (body, ct) => Requests(client).StartAsync(orderId, body, FunctionKeyCaller, ct));
+        WithJsonBodyAsync(request, (body, ct) => Requests(client).StartAsync(orderId, body, FunctionKeyCaller, ct));
 
     /// <summary><c>GET /api/orders/{orderId}/payment</c>.</summary>
     [Function("GetPayment")]
     public async Task<HttpResponseData> GetPayment(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}/payment")] HttpRequestData request,
         string orderId,
-        [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Requests(client).GetAsync(orderId, request.FunctionContext.CancellationToken));
+        [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await WriteAsync(request, await Requests(client).GetAsync(orderId, request.FunctionContext.CancellationToken));
+    }
 
     /// <summary><c>GET /api/orders?status=&amp;after=&amp;limit=</c>.</summary>
     [Function("ListOrders")]
@@ -44,6 +52,7 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders")] HttpRequestData request,
         [DurableClient] DurableTaskClient client)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
         return await WriteAsync(request, await Requests(client).ListAsync(query["status"], query["after"], query["limit"], request.FunctionContext.CancellationToken));
     }
@@ -54,7 +63,7 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/fulfillments")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        WithBodyAsync(request, (body, ct) => Requests(client).FulfillAsync(orderId, body, FunctionKeyCaller, ct));
+        WithJsonBodyAsync(request, (body, ct) => Requests(client).FulfillAsync(orderId, body, FunctionKeyCaller, ct));
 
     /// <summary><c>POST /api/orders/{orderId}/cancellation</c>.</summary>
     [Function("Cancel")]
@@ -62,7 +71,7 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/cancellation")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        WithBodyAsync(request, (body, ct) => Requests(client).CancelAsync(orderId, body, FunctionKeyCaller, ct));
+        WithJsonBodyAsync(request, (body, ct) => Requests(client).CancelAsync(orderId, body, FunctionKeyCaller, ct));
 
     /// <summary><c>POST /api/orders/{orderId}/refunds</c>.</summary>
     [Function("Refund")]
@@ -70,7 +79,7 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/refunds")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        WithBodyAsync(request, (body, ct) => Requests(client).RefundAsync(orderId, body, FunctionKeyCaller, ct));
+        WithJsonBodyAsync(request, (body, ct) => Requests(client).RefundAsync(orderId, body, FunctionKeyCaller, ct));
 
     /// <summary><c>POST /api/orders/{orderId}/attempts</c>.</summary>
     [Function("NewAttempt")]
@@ -78,68 +87,41 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/attempts")] HttpRequestData request,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        WithBodyAsync(request, (body, ct) => Requests(client).NewAttemptAsync(orderId, body, FunctionKeyCaller, ct));
+        WithJsonBodyAsync(request, (body, ct) => Requests(client).NewAttemptAsync(orderId, body, FunctionKeyCaller, ct));
 
-    /// <summary>
-    /// <c>POST /api/webhooks/vipps</c>: verifies the signature over the raw body, then queues the verified delivery
-    /// (answered 202 at once); <see cref="NotificationFunctions.ApplyNotification"/> records it for the order.
-    /// </summary>
+    /// <summary><c>POST /api/webhooks/vipps</c>: verifies the signature over the raw body, then records each event for its order.</summary>
     [Function("VippsWebhook")]
-    public Task<WebhookResult> VippsWebhook(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/vipps")] HttpRequestData request) =>
-        IntakeAsync(PaymentProvider.Vipps, request);
+    public Task<HttpResponseData> VippsWebhook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/vipps")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client) =>
+        NotifyAsync(PaymentProvider.Vipps, request, client);
 
     /// <summary>
-    /// <c>POST /api/callbacks/payex?reference=…</c>: PayEx callbacks are unsigned, so each is only a trigger to read the
-    /// payment through the authenticated API; queued like the webhooks (at most one per payment and hint interval is
-    /// recorded). The worker does not see the caller's address, so <c>PayEx:CallbackAllowedSources</c> refuses every
-    /// callback here: restrict the source with the Function App's access restrictions instead.
+    /// <c>POST /api/callbacks/payex?reference=…</c>: PayEx callbacks are unsigned, so each is only a hint to read the
+    /// payment through the authenticated API (at most one per payment and hint interval is recorded). The worker does not
+    /// see the caller's address, so <c>PayEx:CallbackAllowedSources</c> refuses every callback here: restrict the source
+    /// with the Function App's access restrictions instead.
     /// </summary>
     [Function("PayExCallback")]
-    public Task<WebhookResult> PayExCallback(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "callbacks/payex")] HttpRequestData request) =>
-        IntakeAsync(PaymentProvider.PayEx, request);
+    public Task<HttpResponseData> PayExCallback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "callbacks/payex")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client) =>
+        NotifyAsync(PaymentProvider.PayEx, request, client);
 
-    private async Task<WebhookResult> IntakeAsync(PaymentProvider provider, HttpRequestData request)
+    /// <summary>Reads the capped raw body of a JSON route and answers with <paramref name="handle"/>'s response (413 when too large, 415 when not JSON, as the self-hosted API).</summary>
+    internal static async Task<HttpResponseData> WithJsonBodyAsync(HttpRequestData request, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
     {
-        var cancellationToken = request.FunctionContext.CancellationToken;
-        if (await RawBodies.ReadAsync(request.Body, null, cancellationToken) is not { } body)
+        ArgumentNullException.ThrowIfNull(request);
+        if (!JsonMediaType.Accepts(request.Headers.TryGetValues("Content-Type", out var types) ? string.Join(",", types) : null))
         {
-            return new WebhookResult { HttpResponse = await WriteAsync(request, RawBodies.TooLarge) };
+            return await WriteAsync(request, ApiResponse.Problem(ApiProblem.UnsupportedMediaType()));
         }
 
-        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
-        var delivery = NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value))), body) with
-        {
-            Query = query.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => query[k] ?? "", StringComparer.Ordinal),
-        };
-        var (refusal, notifications) = await NotificationHandling.ReadAsync(_orders.Notifications, provider, delivery, cancellationToken);
-        if (refusal is not null)
-        {
-            return new WebhookResult { HttpResponse = await WriteAsync(request, refusal) };
-        }
-
-        string[] messages = [.. notifications.Select(n => JsonSerializer.Serialize(n, OrderPaymentsJson.Options))];
-        return new WebhookResult
-        {
-            HttpResponse = await WriteAsync(request, new ApiResponse(202, new NotificationReceipt(messages.Length, 0))),
-            Messages = messages,
-        };
-    }
-
-    /// <summary>Reads the capped raw body and answers with <paramref name="handle"/>'s response (413 when too large, as the self-hosted API).</summary>
-    internal static async Task<HttpResponseData> WithBodyAsync(HttpRequestData request, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ApiResponse>> handle)
-    {
         var cancellationToken = request.FunctionContext.CancellationToken;
         return await WriteAsync(request, await RawBodies.ReadAsync(request.Body, null, cancellationToken) is { } body
             ? await handle(body, cancellationToken)
             : RawBodies.TooLarge);
     }
-
-    /// <summary>The caller named in the history for HTTP requests (authenticated by a function key, whose name the worker does not see).</summary>
-    private const string FunctionKeyCaller = "function-key";
-
-    private OrderPaymentRequests Requests(DurableTaskClient client) => _orders.Requests(client, TimeSpan.FromSeconds(5));
 
     internal static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ApiResponse response)
     {
@@ -158,15 +140,22 @@ public sealed class HttpFunctions
         return http;
     }
 
-    /// <summary>The webhook's two outputs: the HTTP answer and the queued notifications.</summary>
-    public sealed class WebhookResult
+    private async Task<HttpResponseData> NotifyAsync(PaymentProvider provider, HttpRequestData request, DurableTaskClient client)
     {
-        /// <summary>The HTTP answer.</summary>
-        public required HttpResponseData HttpResponse { get; init; }
+        ArgumentNullException.ThrowIfNull(request);
+        var cancellationToken = request.FunctionContext.CancellationToken;
+        if (await RawBodies.ReadAsync(request.Body, null, cancellationToken) is not { } body)
+        {
+            return await WriteAsync(request, RawBodies.TooLarge);
+        }
 
-        /// <summary>The verified notifications, one queue message each (an array binds as several messages).</summary>
-        [QueueOutput(OrchestrationNames.NotificationsQueue)]
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "The queue output binding takes an array for several messages.")]
-        public string[]? Messages { get; init; }
+        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+        var delivery = NotificationDelivery.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value))), body) with
+        {
+            Query = query.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => query[k] ?? "", StringComparer.Ordinal),
+        };
+        return await WriteAsync(request, await Requests(client).NotifyAsync(provider, delivery, cancellationToken));
     }
+
+    private OrderPaymentRequests Requests(DurableTaskClient client) => _orders.Requests(client, TimeSpan.FromSeconds(5));
 }

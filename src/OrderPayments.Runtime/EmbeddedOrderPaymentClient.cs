@@ -21,6 +21,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     private readonly TimeProvider _time;
     private readonly ChangeFeed _changes;
     private readonly GroupCommit _writes;
+    private readonly SignalDoor _door;
 
     /// <summary>How often a waiter re-reads the file when no commit of this process woke it (a dispatcher elsewhere).</summary>
     private static readonly TimeSpan ExternalPoll = TimeSpan.FromMilliseconds(500);
@@ -33,6 +34,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         // Client writes add work for the dispatcher; they change no order's state (waiters hear of the dispatcher's commits).
         _writes = writes;
         _changes = changes;
+        _door = new SignalDoor(workflow, time);
     }
 
     /// <summary>Starts the order's payment with no caller named.</summary>
@@ -77,33 +79,26 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     }
 
     /// <inheritdoc />
+    /// <remarks>Through the shared <see cref="SignalDoor"/>, in one write transaction (the inbox calls complete synchronously in it).</remarks>
     public Task<SignalOutcome> RaiseAsync(OrderId orderId, WorkflowInput signal, string dedupeKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dedupeKey);
         return _writes.RunAsync<SignalOutcome>(session =>
         {
-            var row = session.LoadInstance(orderId.Value);
-            if (row is null)
+            var raised = _door.RaiseAsync(
+                new SessionSignalInbox(session),
+                _ => ValueTask.FromResult(session.LoadInstance(orderId.Value)?.State),
+                orderId,
+                signal,
+                dedupeKey,
+                CancellationToken.None);
+            if (!raised.IsCompleted)
             {
-                return (new SignalOutcome(SignalResult.NotFound), false);
+                throw new InvalidOperationException("The embedded inbox answered asynchronously inside a write transaction.");
             }
 
-            if (session.RecordedSignal(orderId.Value, dedupeKey) is { } recorded)
-            {
-                return (SignalAdmission.Repeat(recorded.Outcome, recorded.Rejection), false);
-            }
-
-            // Refuse at once what the order refuses with every signal recorded before this one applied (the first
-            // recorded wins); the dispatcher decides again when it applies the signal, and keeps a refusal visible.
-            var now = _time.GetUtcNow();
-            var before = session.PendingSignals(orderId.Value).Select(pending => pending.Input);
-            if (_workflow.Admit(row.State, before, signal, now) is { } rejection)
-            {
-                return (new SignalOutcome(SignalResult.Rejected, rejection), false);
-            }
-
-            session.InsertSignal(orderId.Value, dedupeKey, signal, now);
-            return (new SignalOutcome(SignalResult.Accepted), true);
+            var outcome = raised.GetAwaiter().GetResult();
+            return (outcome, outcome is { Result: SignalResult.Accepted, Repeated: false });
         });
     }
 

@@ -40,26 +40,11 @@ public sealed class RuntimeOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The first wait before retrying a transiently failed activity (default 1 s; doubles per attempt).</summary>
-    public TimeSpan ActivityRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The longest wait between activity retries (default 5 min). Mutations are retried until they get an answer.</summary>
-    public TimeSpan ActivityRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// After this many transient failures a query is reported to the workflow as failed (default 10). Mutations are
-    /// never given up on: their outcome must be known before the workflow may act on it.
-    /// </summary>
-    public int MaxQueryAttempts { get; set; } = 10;
-
     /// <summary>
     /// How often an idle dispatcher looks for work written by other processes on the same file (default 1 s, wall
     /// clock). Work from this process wakes it at once; this is only the fallback for other writers.
     /// </summary>
     public TimeSpan ExternalWorkPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long one provider call may take before it is abandoned and retried (default 2 min).</summary>
-    public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// The first pause before an order whose step failed is tried again (default 1 s; doubles per failure in a row).

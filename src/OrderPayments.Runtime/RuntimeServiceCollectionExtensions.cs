@@ -32,9 +32,6 @@ public static class RuntimeServiceCollectionExtensions
             .Validate(o => o.MaxConcurrentActivities is >= 1 and <= 1_000, "Runtime:MaxConcurrentActivities must be 1 to 1000.")
             .Validate(o => o.StateCacheSize is >= 0 and <= 1_000_000, "Runtime:StateCacheSize must be 0 to 1000000.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromMilliseconds(300), "Runtime:LeaseDuration must be at least 300 ms.")
-            .Validate(o => o.ActivityRetryBaseDelay > TimeSpan.Zero && o.ActivityRetryBaseDelay <= o.ActivityRetryMaxDelay, "Runtime:ActivityRetryBaseDelay must be positive and at most ActivityRetryMaxDelay.")
-            .Validate(o => o.MaxQueryAttempts >= 1, "Runtime:MaxQueryAttempts must be at least 1.")
-            .Validate(o => o.ActivityTimeout > TimeSpan.Zero, "Runtime:ActivityTimeout must be positive.")
             .Validate(o => o.ExternalWorkPollInterval >= TimeSpan.FromMilliseconds(10), "Runtime:ExternalWorkPollInterval must be at least 10 ms.")
             .Validate(o => o.StepRetryBaseDelay > TimeSpan.Zero && o.StepRetryBaseDelay <= o.StepRetryMaxDelay, "Runtime:StepRetryBaseDelay must be positive and at most StepRetryMaxDelay.")
             .Validate(o => o.FinishedOrderRetention >= TimeSpan.Zero, "Runtime:FinishedOrderRetention must not be negative (00:00:00 keeps everything).")
@@ -51,6 +48,12 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<ChangeFeed>();
         services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton<PaymentActivities>();
+        // The activity retry policy both interpreters share (the ActivityRetry section).
+        services.AddOptions<ActivityRetryOptions>()
+            .Bind(configuration.GetSection(ActivityRetryOptions.SectionName))
+            .Validate(o => o.Problems().Count == 0, "ActivityRetry settings are invalid (see ActivityRetryOptions.Problems).")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new ActivityRetryPolicy(sp.GetRequiredService<IOptions<ActivityRetryOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         // Client writes add work for the dispatcher, which takes them into its own transactions while it runs.
         services.TryAddSingleton(sp => new GroupCommit(
             sp.GetRequiredService<RuntimeStore>(),

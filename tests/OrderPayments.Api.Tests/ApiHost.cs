@@ -63,8 +63,8 @@ internal sealed class ApiHost : IAsyncDisposable
             ["OrderPayments:StartWait"] = "00:00:30",
             ["Workflow:FirstPollDelay"] = "00:00:00.300",
             ["Workflow:MaxPollInterval"] = "00:00:00.500",
-            ["Runtime:ActivityRetryBaseDelay"] = "00:00:00.050",
-            ["Runtime:ActivityRetryMaxDelay"] = "00:00:00.500",
+            ["ActivityRetry:BaseDelay"] = "00:00:00.050",
+            ["ActivityRetry:MaxDelay"] = "00:00:00.500",
             ["Runtime:LeaseDuration"] = "00:00:03",
             ["Vipps:RetryBaseDelay"] = "00:00:00.020",
             ["Vipps:MaxRetryDelay"] = "00:00:00.200",
@@ -165,7 +165,8 @@ internal sealed class ApiHost : IAsyncDisposable
         }
         catch (TimeoutException exception)
         {
-            throw new TimeoutException($"{exception.Message} Last document: {last?.ToJsonString()}", exception);
+            var engine = _engine is null ? "" : await _engine.DiagnoseAsync(orderId);
+            throw new TimeoutException($"{exception.Message} Last document: {last?.ToJsonString()}{engine}", exception);
         }
 
         return last!;
@@ -278,4 +279,7 @@ internal interface IApiEngine : IAsyncDisposable
 
     /// <summary>Starts the engine once the API is built and before it listens; <paramref name="services"/> are the API's.</summary>
     Task StartAsync(IServiceProvider services);
+
+    /// <summary>What the engine knows of an order beyond its status document (for a failed test's message); empty when nothing.</summary>
+    Task<string> DiagnoseAsync(string orderId) => Task.FromResult("");
 }

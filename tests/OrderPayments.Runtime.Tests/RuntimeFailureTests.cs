@@ -64,7 +64,7 @@ public sealed class RuntimeFailureTests
     public async Task Query_FailingTransientlyTooOften_IsReportedToTheWorkflow()
     {
         var provider = new FakePaymentProvider();
-        await using var host = await new RuntimeTestHost(provider, settings: new() { ["Runtime:MaxQueryAttempts"] = "2" }).StartAsync();
+        await using var host = await new RuntimeTestHost(provider, settings: new() { ["ActivityRetry:MaxQueryAttempts"] = "2" }).StartAsync();
         await host.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
         var created = await host.WaitForStatus("order-1", PaymentStatus.AwaitingCustomer);
         provider.FailTransiently(ActionKind.Query, 5);
@@ -124,7 +124,7 @@ public sealed class RuntimeFailureTests
         using (var session = StoreSession.Write(store))
         {
             var row = session.LoadInstance("order-1")!;
-            Should.Throw<System.Data.DBConcurrencyException>(() => session.UpdateInstance(row.State with { CancelRequested = true }, row.Version + 1, RuntimeTestHost.Start));
+            Should.Throw<System.Data.DBConcurrencyException>(() => session.UpdateInstance(row.State with { CancelRequested = true }, row.Version + 1, row.Version + 2, RuntimeTestHost.Start));
         }
 
         (await host.Client.GetAsync(Order, CancellationToken.None))!.State.CancelRequested.ShouldBeFalse();

@@ -42,6 +42,10 @@ public sealed record ApiProblem(
     /// <summary>A webhook or callback came from a source address that is not allowed to send them (403).</summary>
     public static ApiProblem SourceNotAllowed(string detail) => new(Urn("notification-source-not-allowed"), "The notification's source is not allowed.", 403, detail);
 
+    /// <summary>The body is sent as something other than JSON (415).</summary>
+    public static ApiProblem UnsupportedMediaType() =>
+        new(Urn("unsupported-media-type"), "Send the body as JSON.", 415, "The Content-Type must be application/json.");
+
     /// <summary>There is no such route or provider (404).</summary>
     public static ApiProblem NotFound(string detail) => new(Urn("not-found"), "Not found.", 404, detail);
 

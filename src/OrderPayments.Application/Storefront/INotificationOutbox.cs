@@ -7,11 +7,13 @@ namespace OrderPayments.Application.Storefront;
 public interface INotificationOutbox
 {
     /// <summary>
-    /// Deliveries due at <paramref name="now"/>, at most <paramref name="limit"/>: for each endpoint and order only the
-    /// oldest one not delivered yet (an order's events reach an endpoint in order; one that fails holds back that
-    /// order's later ones for that endpoint, not other orders' or other endpoints').
+    /// Deliveries due at <paramref name="now"/>, at most <paramref name="perEndpoint"/> for each endpoint, the longest
+    /// due first: for each endpoint and order only the oldest one not delivered yet (an order's events reach an
+    /// endpoint in order; one that fails holds back that order's later ones for that endpoint, not other orders' or
+    /// other endpoints'). Counted per endpoint, so a dead endpoint's backlog never crowds another endpoint's events out
+    /// of the answer.
     /// </summary>
-    Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int perEndpoint, CancellationToken cancellationToken);
 
     /// <summary>Records attempts' results (delivered, retry later, or failed for good), together (one commit where the store has them).</summary>
     Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);

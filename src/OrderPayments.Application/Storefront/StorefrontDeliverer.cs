@@ -17,6 +17,9 @@ public sealed class StorefrontDeliverer
     private readonly TimeProvider _time;
     private readonly StorefrontDeliveryOptions _options;
 
+    /// <summary>Deliveries a timer tick started that have not ended yet, by endpoint and order (<see cref="DeliverDueAsync(TimeSpan, Action{Exception}?, CancellationToken)"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Endpoint, string Order), byte> _ticking = new();
+
     /// <summary>Creates the deliverer.</summary>
     public StorefrontDeliverer(INotificationOutbox outbox, HttpClient http, TimeProvider time, StorefrontDeliveryOptions options)
     {
@@ -62,7 +65,7 @@ public sealed class StorefrontDeliverer
                 }
 
                 var now = _time.GetUtcNow();
-                Start(await _outbox.DueAsync(now, _options.MaxConcurrentDeliveries + inFlight.Count, cancellationToken).ConfigureAwait(false), inFlight, cancellationToken);
+                Start(await _outbox.DueAsync(now, _options.MaxConcurrentPerEndpoint, cancellationToken).ConfigureAwait(false), inFlight, cancellationToken);
                 if (await _outbox.NextDueAsync(now, cancellationToken).ConfigureAwait(false) is { } next && next - now < idle)
                 {
                     idle = next - now;
@@ -89,15 +92,65 @@ public sealed class StorefrontDeliverer
         }
     }
 
-    /// <summary>Delivers everything due now, within the limits, and returns when those deliveries ended (timer hosts, tests).</summary>
+    /// <summary>Delivers everything due now, within the limits, and returns when those deliveries ended and are recorded (tests).</summary>
     /// <returns>How many deliveries were attempted.</returns>
-    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    public Task<int> DeliverDueAsync(CancellationToken cancellationToken) => DeliverDueAsync(Timeout.InfiniteTimeSpan, null, cancellationToken);
+
+    /// <summary>
+    /// One tick of a timer host: starts the deliveries due now (at most <see cref="StorefrontDeliveryOptions.MaxConcurrentPerEndpoint"/>
+    /// per endpoint and <see cref="StorefrontDeliveryOptions.MaxConcurrentDeliveries"/> in all, none that an earlier tick
+    /// still has in flight) and returns when they have ended or <paramref name="budget"/> has passed, whichever is first:
+    /// a slow endpoint's attempts go on (each records its own result when it ends) without holding up the next tick.
+    /// </summary>
+    /// <param name="budget">How long the tick waits for its deliveries (<see cref="Timeout.InfiniteTimeSpan"/>: until they end).</param>
+    /// <param name="onError">Told of a delivery whose result could not be recorded (it is sent again later; nothing is lost).</param>
+    /// <param name="cancellationToken">Stops waiting; deliveries in flight go on.</param>
+    /// <returns>How many deliveries were started.</returns>
+    public async Task<int> DeliverDueAsync(TimeSpan budget, Action<Exception>? onError, CancellationToken cancellationToken)
     {
-        var due = await _outbox.DueAsync(_time.GetUtcNow(), _options.MaxConcurrentDeliveries, cancellationToken).ConfigureAwait(false);
-        var picked = due.GroupBy(d => d.EndpointId).SelectMany(group => group.Take(_options.MaxConcurrentPerEndpoint)).ToList();
-        var results = await Task.WhenAll(picked.Select(delivery => SendAsync(delivery, cancellationToken))).ConfigureAwait(false);
-        await _outbox.RecordAsync(results, CancellationToken.None).ConfigureAwait(false);
-        return picked.Count;
+        var due = await _outbox.DueAsync(_time.GetUtcNow(), _options.MaxConcurrentPerEndpoint, cancellationToken).ConfigureAwait(false);
+        var started = new List<Task>();
+        foreach (var delivery in due)
+        {
+            if (_ticking.Count >= _options.MaxConcurrentDeliveries)
+            {
+                break;
+            }
+
+            var key = (delivery.EndpointId, delivery.OrderId);
+            if (_ticking.TryAdd(key, 0))
+            {
+                started.Add(DeliverAndRecordAsync(delivery, key, onError));
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(started).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The rest go on and record themselves; the next tick leaves them alone until they have.
+        }
+
+        return started.Count;
+    }
+
+    private async Task DeliverAndRecordAsync(PendingDelivery delivery, (string, string) key, Action<Exception>? onError)
+    {
+        try
+        {
+            var result = await SendAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+            await _outbox.RecordAsync([result], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (onError is not null)
+        {
+            onError(e);
+        }
+        finally
+        {
+            _ticking.TryRemove(key, out _);
+        }
     }
 
     /// <summary>One attempt: POST the signed body; 2xx is delivered, anything else (or no answer in time) is retried or, after the retry period, failed.</summary>

@@ -28,6 +28,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     private readonly RuntimeStore _store;
     private readonly OrderPaymentWorkflow _workflow;
     private readonly PaymentActivities _activities;
+    private readonly ActivityRetryPolicy _retries;
     private readonly TimeProvider _time;
     private readonly RuntimeOptions _options;
     private readonly WorkSignal _work;
@@ -51,6 +52,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         RuntimeStore store,
         OrderPaymentWorkflow workflow,
         PaymentActivities activities,
+        ActivityRetryPolicy retries,
         TimeProvider time,
         IOptions<RuntimeOptions> options,
         WorkSignal work,
@@ -64,6 +66,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         _store = store;
         _workflow = workflow;
         _activities = activities;
+        _retries = retries;
         _time = time;
         _options = options.Value;
         _work = work;
@@ -353,7 +356,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
 
         var state = row.State;
-        var events = new StepEvents(id, row.Version + 1, now);
+        var version = row.Version;
+        var events = new StepEvents(id, now);
         foreach (var signal in session.PendingSignals(id))
         {
             using var span = RuntimeTelemetry.Start("orderpayments.step", signal.TraceParent, id);
@@ -364,7 +368,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
             span?.SetTag("orderpayments.outcome", step.Outcome.ToString());
             session.MarkApplied(signal.Seq, step, now);
             Record(session, id, now, signal.InputJson, step, state.Request.Provider, effects);
-            effects.Events += events.Write(session, state, step, signal.Input);
+            version = OrderVersions.After(version, state, step);
+            effects.Events += events.Write(session, state, step, signal.Input, version);
             effects.Received.Add((signal.ReceivedAt, signal.Input.GetType().Name));
             if (step.Rejection is { } rejection)
             {
@@ -383,7 +388,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
             if (step.Outcome == InputOutcome.Applied)
             {
                 Record(session, id, now, WokenUpJson, step, state.Request.Provider, effects);
-                effects.Events += events.Write(session, state, step, null);
+                version = OrderVersions.After(version, state, step);
+                effects.Events += events.Write(session, state, step, null, version);
             }
 
             state = step.State;
@@ -391,14 +397,14 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         if (!ReferenceEquals(state, row.State))
         {
-            session.UpdateInstance(state, row.Version, now);
+            session.UpdateInstance(state, row.Version, version, now);
             if (state.Reference != row.State.Reference)
             {
                 session.InsertReference(state);
             }
 
             // Every pending signal of the order was applied, and none can be added before this transaction commits.
-            effects.Committed.Add(new OrderPaymentSnapshot(state, row.Version + 1, now, 0));
+            effects.Committed.Add(new OrderPaymentSnapshot(state, version, now, 0));
         }
     }
 
@@ -491,30 +497,27 @@ internal sealed class RuntimeDispatcher : BackgroundService
         span?.SetTag("orderpayments.idempotency_key", activity.Action.Key.Value);
         try
         {
-            using var timeout = new CancellationTokenSource(_options.ActivityTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-            try
+            var attempt = await _retries.AttemptAsync(_activities, activity.Provider, activity.Action, stoppingToken).ConfigureAwait(false);
+            if (attempt.Input is { } result)
             {
-                var result = await _activities.ExecuteAsync(activity.Provider, activity.Action, linked.Token).ConfigureAwait(false);
                 outcome = result is ActivityFailed ? "failed" : outcome;
                 _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, result, null, null, span?.Id));
             }
-            catch (PaymentProviderException e) when (e.IsTransient)
+            else
             {
-                outcome = "retry";
-                Retry(activity, e.Message, e.RetryAfter);
+                outcome = attempt.Crash is null ? "retry" : "error";
+                if (attempt.Crash is { } crash)
+                {
+                    RuntimeLogs.ActivityCrashed(_logger, activity.Action.Key.Value, activity.InstanceId, crash);
+                }
+
+                Retry(activity, attempt.TransientError!, attempt.RetryAfter);
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                outcome = "timeout";
-                Retry(activity, $"No answer within {_options.ActivityTimeout}.", null);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                outcome = "error";
-                RuntimeLogs.ActivityCrashed(_logger, activity.Action.Key.Value, activity.InstanceId, e);
-                Retry(activity, e.GetType().Name, null);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host stops: the call stays due and is made again (same key) by the next dispatcher.
+            outcome = "stopped";
         }
         finally
         {
@@ -529,27 +532,22 @@ internal sealed class RuntimeDispatcher : BackgroundService
     }
 
     /// <summary>
-    /// Schedules the next attempt with the same key (doubling delay, or the provider's Retry-After if longer). A query
-    /// that keeps failing is reported to the workflow after <see cref="RuntimeOptions.MaxQueryAttempts"/>; a
-    /// mutation never is, because the workflow may only act on its outcome once it is known.
+    /// After a transient failure, what the shared <see cref="ActivityRetryPolicy"/> says: the next attempt with the same
+    /// key (doubling delay, or the provider's Retry-After if longer), or a query given up and reported to the workflow.
     /// </summary>
     private void Retry(DueActivity activity, string error, TimeSpan? retryAfter)
     {
         var attempt = activity.Attempts + 1;
         _metrics.ActivityRetries.Add(1, new KeyValuePair<string, object?>("kind", activity.Action.Kind.ToString()));
-        if (activity.Action is QueryPayment && attempt >= _options.MaxQueryAttempts)
+        var decision = _retries.AfterTransientFailure(activity.Action, attempt, error, retryAfter, _time.GetUtcNow());
+        if (decision.GiveUp is { } givenUp)
         {
-            _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, new ActivityFailed(activity.Action.Key, "retries-exhausted", error), null, null));
+            _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, givenUp, null, null));
             return;
         }
 
-        var backoff = TimeSpan.FromTicks((long)Math.Min(
-            _options.ActivityRetryBaseDelay.Ticks * Math.Pow(2, Math.Min(attempt - 1, 30)),
-            _options.ActivityRetryMaxDelay.Ticks));
-        var delay = retryAfter > backoff ? retryAfter.Value : backoff;
-        var retryAt = _time.GetUtcNow() + delay;
-        RuntimeLogs.ActivityRetry(_logger, activity.Action.Key.Value, activity.InstanceId, attempt, retryAt, error);
-        _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, null, retryAt, error));
+        RuntimeLogs.ActivityRetry(_logger, activity.Action.Key.Value, activity.InstanceId, attempt, decision.RetryAt!.Value, error);
+        _completions.Enqueue(new ActivityCompletion(activity.InstanceId, activity.Action.Key, null, decision.RetryAt, error));
     }
 
     private sealed record BatchResult(bool Owner, bool MoreWork, DateTimeOffset? NextDue);
@@ -588,12 +586,12 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
     }
 
-    /// <summary>Writes the storefront events of an order's steps in this commit (all get the version the commit gives the order).</summary>
-    private sealed class StepEvents(string id, long version, DateTimeOffset now)
+    /// <summary>Writes the storefront events of an order's steps in this commit (each with the version its step gave the order).</summary>
+    private sealed class StepEvents(string id, DateTimeOffset now)
     {
         private int _ordinal;
 
-        public int Write(StoreSession session, OrderPaymentState before, WorkflowStep step, WorkflowInput? input)
+        public int Write(StoreSession session, OrderPaymentState before, WorkflowStep step, WorkflowInput? input, long version)
         {
             if (!session.AnyActiveEndpoint)
             {

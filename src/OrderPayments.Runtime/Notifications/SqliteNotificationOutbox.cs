@@ -6,10 +6,10 @@ namespace OrderPayments.Runtime.Notifications;
 /// <summary>The storefront outbox in the runtime's SQLite file (events are written by the dispatcher, in each step's commit).</summary>
 internal sealed class SqliteNotificationOutbox(RuntimeStore store) : INotificationOutbox
 {
-    public Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int perEndpoint, CancellationToken cancellationToken)
     {
         using var session = StoreSession.Read(store);
-        IReadOnlyList<PendingDelivery> due = session.DueDeliveries(now, limit);
+        IReadOnlyList<PendingDelivery> due = session.DueDeliveries(now, perEndpoint);
         return Task.FromResult(due);
     }
 

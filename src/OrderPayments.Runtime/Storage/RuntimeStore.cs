@@ -14,7 +14,8 @@ public sealed class RuntimeStore : IDisposable
     private const int MaxIdleConnections = 32;
 
     private readonly string _connectionString;
-    private readonly Lazy<bool> _migrated;
+    private readonly Lock _migrating = new();
+    private volatile bool _migrated;
     private readonly ConcurrentStack<PooledConnection> _idle = new();
     private volatile bool _disposed;
     private PooledConnection? _writer;
@@ -30,7 +31,6 @@ public sealed class RuntimeStore : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _migrated = new Lazy<bool>(Migrate, LazyThreadSafetyMode.ExecutionAndPublication);
         States = new StateCache(options.Value.StateCacheSize);
     }
 
@@ -43,10 +43,31 @@ public sealed class RuntimeStore : IDisposable
     /// <summary>The schema version this code writes.</summary>
     public static int SchemaVersion => RuntimeSchema.Migrations.Count;
 
+    /// <summary>
+    /// Creates or migrates the schema once, on first use. A failed attempt (the file locked, the disk full, a newer
+    /// schema) is not remembered: the next use tries again, so a process outlives a passing failure at its start.
+    /// </summary>
+    private void EnsureMigrated()
+    {
+        if (_migrated)
+        {
+            return;
+        }
+
+        lock (_migrating)
+        {
+            if (!_migrated)
+            {
+                Migrate();
+                _migrated = true;
+            }
+        }
+    }
+
     /// <summary>An open connection to a migrated file.</summary>
     public SqliteConnection Open()
     {
-        _ = _migrated.Value;
+        EnsureMigrated();
         return OpenRaw();
     }
 
@@ -63,7 +84,7 @@ public sealed class RuntimeStore : IDisposable
     /// </remarks>
     internal PooledConnection Rent(bool write = false)
     {
-        _ = _migrated.Value;
+        EnsureMigrated();
         if (write && Interlocked.Exchange(ref _writer, null) is { } writer)
         {
             return writer;

@@ -36,20 +36,25 @@ internal sealed partial class StoreSession
     public void InsertEventFor(string endpointId, string instanceId, StorefrontEvent storefrontEvent, DateTimeOffset now) =>
         InsertEvent(instanceId, storefrontEvent, [endpointId], now);
 
-    public List<PendingDelivery> DueDeliveries(DateTimeOffset now, int limit)
+    /// <summary>The due deliveries, at most <paramref name="perEndpoint"/> for each endpoint (see <see cref="INotificationOutbox.DueAsync"/>).</summary>
+    public List<PendingDelivery> DueDeliveries(DateTimeOffset now, int perEndpoint)
     {
         using var reader = Query(
             """
-            SELECT d.endpoint_id, e.url, e.secret, d.event_seq, ev.event_id, d.instance_id, ev.body, d.attempts, d.since
-            FROM event_deliveries d
-            JOIN notification_endpoints e ON e.id = d.endpoint_id
-            JOIN storefront_events ev ON ev.seq = d.event_seq
-            WHERE d.status = 'pending' AND d.next_attempt_at <= $now
-              AND d.event_seq = (SELECT MIN(x.event_seq) FROM event_deliveries x
-                                 WHERE x.endpoint_id = d.endpoint_id AND x.instance_id = d.instance_id AND x.status = 'pending')
-            ORDER BY d.next_attempt_at, d.event_seq LIMIT $limit
+            SELECT endpoint_id, url, secret, event_seq, event_id, instance_id, body, attempts, since FROM (
+                SELECT d.endpoint_id, e.url, e.secret, d.event_seq, ev.event_id, d.instance_id, ev.body, d.attempts, d.since,
+                       d.next_attempt_at,
+                       ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.event_seq) AS place
+                FROM event_deliveries d
+                JOIN notification_endpoints e ON e.id = d.endpoint_id
+                JOIN storefront_events ev ON ev.seq = d.event_seq
+                WHERE d.status = 'pending' AND d.next_attempt_at <= $now
+                  AND d.event_seq = (SELECT MIN(x.event_seq) FROM event_deliveries x
+                                     WHERE x.endpoint_id = d.endpoint_id AND x.instance_id = d.instance_id AND x.status = 'pending'))
+            WHERE place <= $perEndpoint
+            ORDER BY next_attempt_at, event_seq
             """,
-            ("$now", Ms(now)), ("$limit", limit));
+            ("$now", Ms(now)), ("$perEndpoint", perEndpoint));
         var due = new List<PendingDelivery>();
         while (reader.Read())
         {

@@ -157,15 +157,16 @@ internal sealed partial class StoreSession : IDisposable
     }
 
     /// <summary>
-    /// Saves a new state if the row still has <paramref name="expectedVersion"/>. A step makes the order's records
-    /// (history, inbox, …) current again, so a finished order that was pruned becomes prunable again later.
+    /// Saves a new state at <paramref name="version"/> (<see cref="Application.Workflows.OrderVersions"/>) if the row still
+    /// has <paramref name="expectedVersion"/>. A step makes the order's records (history, inbox, …) current again, so a
+    /// finished order that was pruned becomes prunable again later.
     /// </summary>
     /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
-    public void UpdateInstance(OrderPaymentState state, long expectedVersion, DateTimeOffset now)
+    public void UpdateInstance(OrderPaymentState state, long expectedVersion, long version, DateTimeOffset now)
     {
         var changed = Execute(
-            "UPDATE instances SET state = CAST($state AS TEXT), status = $status, version = version + 1, wake_at = $wake, updated_at = $now, pruned_at = NULL WHERE id = $id AND version = $version",
-            ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion));
+            "UPDATE instances SET state = CAST($state AS TEXT), status = $status, version = $new, wake_at = $wake, updated_at = $now, pruned_at = NULL WHERE id = $id AND version = $version",
+            ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion), ("$new", version));
         if (changed != 1)
         {
             throw new System.Data.DBConcurrencyException($"Order {state.OrderId} changed while a step was being saved.");

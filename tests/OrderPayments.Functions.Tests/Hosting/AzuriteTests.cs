@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using OrderPayments.Durable.Orchestration;
 
 namespace OrderPayments.Functions.Tests.Hosting;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using OrderPayments.Application.Hosting;
 using OrderPayments.Domain.Workflow;
+using OrderPayments.Durable.Orchestration;
 
 namespace OrderPayments.Functions.Tests.Hosting;
 
@@ -31,12 +32,11 @@ public sealed class FunctionMetadataTests
         ["Refund"] = Http("post", "orders/{orderId}/refunds", "Function", durableClient: true),
         ["NewAttempt"] = Http("post", "orders/{orderId}/attempts", "Function", durableClient: true),
 
-        // Provider notifications: anonymous (the Vipps HMAC, PayEx's read-back), answered at once, queued.
-        ["VippsWebhook"] = Http("post", "webhooks/vipps", "Anonymous", queueOutput: "payment-notifications"),
-        ["PayExCallback"] = Http("post", "callbacks/payex", "Anonymous", queueOutput: "payment-notifications"),
+        // Provider notifications: anonymous (the Vipps HMAC, PayEx's read-back), recorded in the request as the API does.
+        ["VippsWebhook"] = Http("post", "webhooks/vipps", "Anonymous", durableClient: true),
+        ["PayExCallback"] = Http("post", "callbacks/payex", "Anonymous", durableClient: true),
 
-        // Queue intake, on the default storage connection.
-        ["ApplyNotification"] = Queue("payment-notifications"),
+        // Queue intake of shipments, on the default storage connection.
         ["ApplyFulfillment"] = Queue("order-fulfillments"),
 
         // The orchestration and its activities.
@@ -47,8 +47,10 @@ public sealed class FunctionMetadataTests
         ["CancelPayment"] = new("activityTrigger"),
         ["RefundPayment"] = new("activityTrigger"),
         ["AbortPayment"] = new("activityTrigger"),
-        ["DrainSignals"] = new("activityTrigger"),
-        ["RecordStorefrontEvents"] = new("activityTrigger"),
+        ["SyncOrder"] = new("activityTrigger"),
+
+        // Retention of finished orders, on a timer, with a durable client to purge their instances.
+        ["PurgeFinishedOrders"] = new("timerTrigger", DurableClient: true),
 
         // Storefront notifications: delivered by a timer; managed by operators with the host's admin key.
         ["DeliverStorefrontEvents"] = new("timerTrigger"),
@@ -137,7 +139,7 @@ public sealed class FunctionMetadataTests
             .OfType<string>()
             .Distinct();
 
-        queues.ShouldBe([OrchestrationNames.NotificationsQueue, OrchestrationNames.FulfillmentsQueue], ignoreOrder: true);
+        queues.ShouldBe([OrchestrationNames.FulfillmentsQueue]);
     }
 
     [Fact]
@@ -147,16 +149,15 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void FunctionsMetadata_ActivityTriggers_AreTheActivitiesTheOrchestratorCalls()
     {
-        // Every concrete workflow action, named as the orchestrator names its activity (no field is read), the drain of the
-        // signal inbox and the recording of storefront events.
+        // Every concrete workflow action, named as the orchestrator names its activity (no field is read), and the sync of
+        // the order's tables.
         var called = typeof(WorkflowAction).Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(WorkflowAction)) && !t.IsAbstract)
             .Select(t => OrchestrationNames.Activity((WorkflowAction)RuntimeHelpers.GetUninitializedObject(t)))
-            .Append(OrchestrationNames.DrainSignals)
-            .Append(OrchestrationNames.RecordStorefrontEvents);
+            .Append(OrchestrationNames.SyncOrder);
 
         FunctionsWithTrigger("activityTrigger").ShouldBe(called, ignoreOrder: true);
-        OrchestrationNames.PaymentActivities.ShouldBe(called.SkipLast(2), ignoreOrder: true);
+        OrchestrationNames.PaymentActivities.ShouldBe(called.SkipLast(1), ignoreOrder: true);
     }
 
     [Fact]

@@ -1,23 +1,18 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Moq;
 using OrderPayments.Api.Tests;
-using OrderPayments.Application.Notifications;
-using OrderPayments.Domain;
-using OrderPayments.Domain.Serialization;
-using OrderPayments.Domain.Workflow;
-using OrderPayments.Functions.Tests.Engine;
+using OrderPayments.Durable.Orchestration;
+using OrderPayments.Functions.Tests.Host;
 
 namespace OrderPayments.Functions.Tests.Hosting;
 
 /// <summary>
-/// The queue-triggered functions (<see cref="NotificationFunctions"/>) with real messages: sent and received through
-/// the Azure Storage queue client against Azurite, run by <see cref="QueueTrigger"/> (the Functions host's queue
-/// trigger, retries and poison queue, as host.json configures them), with the functions reaching orders of the
-/// self-hosted API (and its payment simulator) run on the Durable Task engine.
+/// The queue-triggered function (<see cref="FulfillmentFunctions"/>) with real messages: sent and received through the
+/// Azure Storage queue client against Azurite, run by <see cref="QueueTrigger"/> (the Functions host's queue trigger,
+/// retries and poison queue, as host.json configures them), the function created and invoked as the worker does
+/// (<see cref="FunctionsEngine"/>), its orders on the Durable Task engine.
 /// </summary>
 public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite>
 {
@@ -130,68 +125,6 @@ public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite
     }
 
     [Fact]
-    public async Task ApplyNotification_VerifiedAuthorizedObservation_OrderBecomesAuthorizedOnce()
-    {
-        // No webhooks from the simulator and no poll for 10 s: the queued notification is what tells the authorization.
-        await using var sut = await CreateSutAsync(new() { ["Workflow:FirstPollDelay"] = "00:00:10", ["Workflow:MaxPollInterval"] = "00:00:10" });
-        await sut.Api.SetFaultsAsync(new { webhookDropRate = 1.0 });
-        var reference = (string)(await sut.Api.StartPaymentAsync("notified-1", 1000))["reference"]!;
-        await sut.Api.CustomerAsync(reference, "approve");
-        var message = Notification(reference, 1000);
-
-        await sut.Notifications.SendAsync(message);
-        await sut.Notifications.SendAsync(message);
-        var deliveries = await sut.Notifications.ProcessAllAsync();
-
-        deliveries.Select(d => d.Delivery).ShouldBe([QueueDelivery.Completed, QueueDelivery.Completed]);
-        var order = await sut.Api.WaitForStatusAsync("notified-1", "Authorized");
-        ((long?)order["amounts"]!["authorized"]).ShouldBe(1000);
-        (await sut.Api.StatsAsync())["calls"]!.AsObject().ContainsKey("get").ShouldBeFalse("the notification told the authorization");
-        // The repeat is answered with the first one's outcome: accepted while it waits, applied once it was.
-        sut.Log.Entries[0].ShouldBe($"Notification vipps:{reference}:AUTHORIZED:psp-1: Accepted.");
-        sut.Log.Entries[1].ShouldBeOneOf(
-            $"Notification vipps:{reference}:AUTHORIZED:psp-1: Accepted (recorded before).",
-            $"Notification vipps:{reference}:AUTHORIZED:psp-1: Applied (recorded before).");
-        sut.Log.Entries.Count.ShouldBe(2);
-        (await QueueTrigger.PeekAsync(sut.Notifications.Queue)).ShouldBeEmpty();
-        (await QueueTrigger.PeekAsync(sut.Notifications.PoisonQueue)).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task ApplyNotification_UnknownReference_LoggedAndDeleted()
-    {
-        await using var sut = await CreateSutAsync();
-
-        await sut.Notifications.SendAsync(Notification("nobody-1-1", 1000));
-        var deliveries = await sut.Notifications.ProcessAllAsync();
-
-        deliveries.Select(d => d.Delivery).ShouldBe([QueueDelivery.Completed]);
-        sut.Log.Entries.ShouldBe(["Notification about unknown payment nobody-1-1 ignored."]);
-        (await QueueTrigger.PeekAsync(sut.Notifications.PoisonQueue)).ShouldBeEmpty();
-    }
-
-    [Theory]
-    [InlineData("AUTHORIZED notified-1-1", "it is not a notification")]
-    [InlineData("null", "a notification needs reference, input and dedupeKey")]
-    [InlineData("""{"reference":"notified-1-1","dedupeKey":"vipps:notified-1-1:AUTHORIZED:psp-1"}""", "a notification needs reference, input and dedupeKey")]
-    [InlineData("""{"reference":"x","input":{"type":"providerNotified","reference":"x"},"dedupeKey":"k"}""", "it is not a notification")]
-    [InlineData("""{"reference":"notified-1-1","input":{"reference":"notified-1-1"},"dedupeKey":"k"}""", "it is not a notification")]
-    public async Task ApplyNotification_MalformedMessage_LoggedWithReasonRetriedThenMovedToPoisonQueue(string message, string reason)
-    {
-        await using var sut = await CreateSutAsync();
-
-        await sut.Notifications.SendAsync(message);
-        var deliveries = await sut.Notifications.ProcessAllAsync();
-
-        deliveries.Select(d => d.Delivery).ShouldBe([.. Enumerable.Repeat(QueueDelivery.Released, 4), QueueDelivery.Poisoned]);
-        deliveries.ShouldAllBe(d => d.Failure is InvalidDataException);
-        (await QueueTrigger.PeekAsync(sut.Notifications.Queue)).ShouldBeEmpty();
-        (await QueueTrigger.PeekAsync(sut.Notifications.PoisonQueue)).ShouldBe([message]);
-        sut.Log.Warnings.Count.ShouldBe(5, "one logged reason per attempt");
-        sut.Log.Warnings.ShouldAllBe(w => w.Contains("Malformed message on queue payment-notifications") && w.Contains(reason));
-    }
-
-    [Fact]
     public async Task QueueTrigger_MessageAlreadyDequeuedMaxDequeueCountTimes_MovedToPoisonQueueWithoutRunningTheFunction()
     {
         var runs = 0;
@@ -229,54 +162,29 @@ public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite
     }
 
     /// <summary>
-    /// A verified Vipps AUTHORIZED notification as the webhook function queues it: the <see cref="ProviderNotification"/>
-    /// the Vipps intake makes of the event, serialized with <see cref="OrderPaymentsJson.Options"/> as HttpFunctions does.
-    /// </summary>
-    private static string Notification(string reference, long authorized)
-    {
-        var amount = new Money(authorized, Currency.NOK);
-        var zero = Money.Zero(Currency.NOK);
-        var paymentReference = PaymentReference.Parse(reference);
-        var notification = new ProviderNotification(
-            paymentReference,
-            new ProviderObserved(new PaymentObservation(paymentReference, ProviderPaymentState.Authorized, new PaymentAggregate(amount, zero, zero, zero))),
-            $"vipps:{reference}:AUTHORIZED:psp-1");
-        return JsonSerializer.Serialize(notification, OrderPaymentsJson.Options);
-    }
-
-    /// <summary>
-    /// The API with its simulator, its orders on the Durable Task engine (in-memory backend, the inbox on this class's
-    /// Azurite), and the two queue functions built as the Functions app builds them, each behind its queue's trigger.
+    /// The API's simulator and the Functions app run as the Functions host runs it (<see cref="FunctionsEngine"/>: its
+    /// orders on the Durable Task engine, its function classes created by the worker's activator), with the fulfillment
+    /// queue's trigger invoking <see cref="FulfillmentFunctions.ApplyFulfillment"/> through its real signature.
     /// </summary>
     private async Task<Sut> CreateSutAsync(Dictionary<string, string?>? settings = null)
     {
-        var engine = new DurableApiEngine(DurableBackend.InMemory, azurite.ConnectionString);
-        var api = await ApiHost.StartAsync(settings, engine: engine);
         var log = new RecordingLogger();
-        var functions = new NotificationFunctions(engine.Orders, log);
-        var invocation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        // The functions read only the invocation's cancellation token from their FunctionContext.
-        var context = Mock.Of<FunctionContext>(c => c.CancellationToken == invocation.Token);
-        var client = engine.Engine.Client;
+        var engine = new FunctionsEngine(azurite.ConnectionString, host: worker => worker.ConfigureLogging(logging => logging.AddProvider(log)));
+        var api = await ApiHost.StartAsync(settings, engine: engine);
         return new Sut(
             api,
             log,
-            invocation,
-            await QueueTrigger.StartAsync(azurite.ConnectionString, OrchestrationNames.FulfillmentsQueue, message => functions.ApplyFulfillment(message, client, context)),
-            await QueueTrigger.StartAsync(azurite.ConnectionString, OrchestrationNames.NotificationsQueue, message => functions.ApplyNotification(message, client, context)));
+            await QueueTrigger.StartAsync(azurite.ConnectionString, OrchestrationNames.FulfillmentsQueue, message => engine.InvokeAsync(nameof(FulfillmentFunctions.ApplyFulfillment), _ => message)));
     }
 
-    private sealed class Sut(ApiHost api, RecordingLogger log, CancellationTokenSource invocation, QueueTrigger fulfillments, QueueTrigger notifications) : IAsyncDisposable
+    private sealed class Sut(ApiHost api, RecordingLogger log, QueueTrigger fulfillments) : IAsyncDisposable
     {
         public ApiHost Api => api;
 
         public RecordingLogger Log => log;
 
-        /// <summary>The trigger of <c>order-fulfillments</c> running <see cref="NotificationFunctions.ApplyFulfillment"/>.</summary>
+        /// <summary>The trigger of <c>order-fulfillments</c> running <see cref="FulfillmentFunctions.ApplyFulfillment"/>.</summary>
         public QueueTrigger Fulfillments => fulfillments;
-
-        /// <summary>The trigger of <c>payment-notifications</c> running <see cref="NotificationFunctions.ApplyNotification"/>.</summary>
-        public QueueTrigger Notifications => notifications;
 
         /// <summary>Starts a payment for the order and has the customer approve it (the simulator's webhook tells the order).</summary>
         public async Task AuthorizedOrderAsync(string orderId, long amount)
@@ -293,16 +201,11 @@ public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => $"{p.Key}={p.Value}"));
 
-        public async ValueTask DisposeAsync()
-        {
-            await invocation.CancelAsync();
-            invocation.Dispose();
-            await api.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => api.DisposeAsync();
     }
 
-    /// <summary>The functions' log: each entry's formatted message, in order (copies, taken when read).</summary>
-    private sealed class RecordingLogger : ILogger<NotificationFunctions>
+    /// <summary>The queue function's log (its category only): each entry's formatted message, in order (copies, taken when read).</summary>
+    private sealed class RecordingLogger : ILoggerProvider, ILogger
     {
         private readonly Lock _lock = new();
         private readonly List<(LogLevel Level, string Message)> _entries = [];
@@ -310,6 +213,9 @@ public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite
         public List<string> Entries => Snapshot(_ => true);
 
         public List<string> Warnings => Snapshot(level => level >= LogLevel.Warning);
+
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == typeof(FulfillmentFunctions).FullName ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -322,6 +228,10 @@ public sealed class QueueFunctionsTests(Azurite azurite) : IClassFixture<Azurite
             {
                 _entries.Add((logLevel, formatter(state, exception)));
             }
+        }
+
+        public void Dispose()
+        {
         }
 
         private List<string> Snapshot(Func<LogLevel, bool> which)

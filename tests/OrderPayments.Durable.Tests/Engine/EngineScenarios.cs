@@ -1,0 +1,335 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using OrderPayments.Api.Tests;
+using OrderPayments.Api.Tests.Notifications;
+
+namespace OrderPayments.Durable.Tests.Engine;
+
+/// <summary>
+/// One scenario suite, run on every interpreter of the workflow through the same HTTP contract and simulator: the
+/// embedded runtime, and the Functions app's orchestrator, activities and client on the Durable Task engine (in-memory
+/// and Azure Storage over Azurite). Each scenario ends by comparing the order's outcome (status, amounts, shipments,
+/// refunds) and the provider's applied mutations per idempotency key with one expected value, the same for every
+/// engine: one workflow, interpreters that agree.
+/// </summary>
+public abstract class EngineScenarios
+{
+    /// <summary>The engine for one scenario's API (null: the embedded runtime).</summary>
+    private protected abstract IApiEngine? CreateEngine();
+
+    private Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null) => ApiHost.StartAsync(settings, engine: CreateEngine());
+
+    [Fact]
+    public async Task HappyPath_WebhookThenShipment_CapturesOnce()
+    {
+        // Polls late enough that the webhook is what tells the authorization on every engine.
+        await using var api = await StartAsync(new() { ["Workflow:FirstPollDelay"] = "00:00:10", ["Workflow:MaxPollInterval"] = "00:00:10" });
+        var started = await api.StartPaymentAsync("happy-1", 1000);
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+        await api.WaitForStatusAsync("happy-1", "Authorized");
+
+        (await api.FulfillAsync("happy-1", "ship-1")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        await api.WaitForOrderAsync("happy-1", o => (long?)o["amounts"]!["captured"] == 1000, "captured");
+        (await OutcomeAsync(api, "happy-1")).ShouldBe("Captured a1000 c1000 x0 r0 | ship-1:Succeeded | - | happy-1-1-capture-1=1 happy-1-1-create-1=1");
+        (await api.StatsAsync())["calls"]!.AsObject().ContainsKey("get").ShouldBeFalse("the webhook told the authorization");
+    }
+
+    [Fact]
+    public async Task PollPath_NoWebhook_PollsFindTheAuthorization()
+    {
+        await using var api = await StartAsync();
+        await api.SetFaultsAsync(new { webhookDropRate = 1.0 });
+        var started = await api.StartPaymentAsync("poll-1", 1000);
+
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+        await api.WaitForStatusAsync("poll-1", "Authorized");
+        await api.FulfillAsync("poll-1", "ship-1");
+
+        await api.WaitForOrderAsync("poll-1", o => (long?)o["amounts"]!["captured"] == 1000, "captured");
+        (await OutcomeAsync(api, "poll-1")).ShouldBe("Captured a1000 c1000 x0 r0 | ship-1:Succeeded | - | poll-1-1-capture-1=1 poll-1-1-create-1=1");
+        (await api.StatsAsync())["calls"]!["get"]!.GetValue<int>().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task PartialCapturesThenCancel_ReleasesTheRest()
+    {
+        await using var api = await StartAsync();
+        var started = await api.StartPaymentAsync("partial-1", 1000);
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+        await api.WaitForStatusAsync("partial-1", "Authorized");
+        await api.FulfillAsync("partial-1", "ship-1", 300);
+        await api.FulfillAsync("partial-1", "ship-2", 200);
+        await api.WaitForOrderAsync("partial-1", o => (long?)o["amounts"]!["captured"] == 500, "two partial captures");
+
+        (await api.PostAsync("api/orders/partial-1/cancellation", new JsonObject { ["reason"] = "rest out of stock" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        await api.WaitForOrderAsync("partial-1", o => (long?)o["amounts"]!["cancelled"] == 500, "the rest released");
+        (await OutcomeAsync(api, "partial-1")).ShouldBe(
+            "Captured a1000 c500 x500 r0 | ship-1:Succeeded ship-2:Succeeded | - | partial-1-1-cancel-1=1 partial-1-1-capture-1=1 partial-1-1-capture-2=1 partial-1-1-create-1=1");
+    }
+
+    [Fact]
+    public async Task CancelBeforeAuthorization_CancelsThePayment()
+    {
+        await using var api = await StartAsync();
+        await api.StartPaymentAsync("early-1", 1000);
+
+        (await api.PostAsync("api/orders/early-1/cancellation", new JsonObject { ["reason"] = "changed mind" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        await api.WaitForOrderAsync("early-1", o => (string?)o["status"] == "Cancelled", "cancelled");
+        (await OutcomeAsync(api, "early-1")).ShouldBe("Cancelled a0 c0 x1000 r0 | - | - | early-1-1-cancel-1=1 early-1-1-create-1=1");
+    }
+
+    [Fact]
+    public async Task Refunds_PartialThenRest_RefundedUpToCaptured()
+    {
+        await using var api = await StartAsync();
+        var started = await api.StartPaymentAsync("refund-1", 1000);
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+        await api.WaitForStatusAsync("refund-1", "Authorized");
+        await api.FulfillAsync("refund-1", "ship-1");
+        await api.WaitForOrderAsync("refund-1", o => (long?)o["amounts"]!["captured"] == 1000, "captured");
+
+        (await api.RefundAsync("refund-1", "r-1", 400)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await api.RefundAsync("refund-1", "r-2", 600)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        await api.WaitForOrderAsync("refund-1", o => (long?)o["amounts"]!["refunded"] == 1000, "refunded in full");
+        (await OutcomeAsync(api, "refund-1")).ShouldBe(
+            "Captured a1000 c1000 x0 r1000 | ship-1:Succeeded | r-1:Succeeded r-2:Succeeded | refund-1-1-capture-1=1 refund-1-1-create-1=1 refund-1-1-refund-1=1 refund-1-1-refund-2=1");
+    }
+
+    [Fact]
+    public async Task AuthorizationDeadline_CustomerNeverAnswers_PaymentIsClosed()
+    {
+        await using var api = await StartAsync(new() { ["Workflow:CustomerWindow"] = "00:00:01", ["Workflow:AuthorizationGrace"] = "00:00:00.500" });
+        await api.StartPaymentAsync("silent-1", 1000);
+
+        await api.WaitForOrderAsync("silent-1", o => (string?)o["status"] == "Unpaid" && (string?)o["providerState"] == "TERMINATED", "the workflow gave up on the customer");
+
+        // Unpaid, not Cancelled: nobody asked to cancel; the workflow closed the payment nobody answered.
+        (await OutcomeAsync(api, "silent-1")).ShouldBe("Unpaid a0 c0 x1000 r0 | - | - | silent-1-1-cancel-1=1 silent-1-1-create-1=1");
+    }
+
+    [Fact]
+    public async Task FulfillmentDeadline_NothingShips_ReservationIsCancelled()
+    {
+        await using var api = await StartAsync(new() { ["Workflow:FulfillmentWindow"] = "00:00:02" });
+        var started = await api.StartPaymentAsync("deadline-1", 1000);
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+
+        await api.WaitForOrderAsync("deadline-1", o => (string?)o["status"] == "Cancelled", "cancelled at the deadline");
+
+        (await OutcomeAsync(api, "deadline-1")).ShouldBe("Cancelled a1000 c0 x1000 r0 | - | - | deadline-1-1-cancel-1=1 deadline-1-1-create-1=1");
+    }
+
+    [Fact]
+    public async Task DuplicateLateAndReorderedWebhooks_EveryShipmentCapturedOnce()
+    {
+        await using var api = await StartAsync();
+        await api.SetFaultsAsync(new { webhookDuplicateRate = 1.0, webhookReorderRate = 0.5, seed = 7 });
+        var started = await api.StartPaymentAsync("dup-1", 1000);
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+        await api.WaitForStatusAsync("dup-1", "Authorized");
+
+        (await api.FulfillAsync("dup-1", "ship-a", 300)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await api.FulfillAsync("dup-1", "ship-b", 700)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        // The same shipment again is answered with its own outcome: 202 while it waits, 200 once applied.
+        var again = await api.FulfillAsync("dup-1", "ship-a", 300);
+        again.StatusCode.ShouldBeOneOf(HttpStatusCode.Accepted, HttpStatusCode.OK);
+        ((bool?)(await again.Content.ReadFromJsonAsync<JsonObject>())!["repeated"]).ShouldBe(true);
+
+        await api.WaitForOrderAsync("dup-1", o => (long?)o["amounts"]!["captured"] == 1000 && (string?)o["status"] == "Captured", "both shipments captured");
+        (await OutcomeAsync(api, "dup-1")).ShouldBe("Captured a1000 c1000 x0 r0 | ship-a:Succeeded ship-b:Succeeded | - | dup-1-1-capture-1=1 dup-1-1-capture-2=1 dup-1-1-create-1=1");
+    }
+
+    [Fact]
+    public async Task SignalFlood_AcrossGenerations_NoAcceptedSignalIsLost()
+    {
+        // 120 shipments at once: on the Durable engine the order continues as new several times while they arrive.
+        const int Shipments = 120;
+        await using var api = await StartAsync();
+        var started = await api.StartPaymentAsync("flood-1", 10_000);
+        await api.CustomerAsync((string)started["reference"]!, "approve");
+        await api.WaitForStatusAsync("flood-1", "Authorized");
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, Shipments).Select(async i =>
+        {
+            using var response = await api.FulfillAsync("flood-1", $"ship-{i:000}", 10);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        answers.Where(a => a.StatusCode != HttpStatusCode.Accepted).Select(a => $"{a.StatusCode}: {a.Body}").ShouldBeEmpty();
+        // The provider's captured total can reach the sum while the last captures' own results are still being recorded:
+        // wait for both (the guarantee is that every accepted shipment ends captured, once).
+        var order = await api.WaitForOrderAsync(
+            "flood-1",
+            o => (long?)o["amounts"]!["captured"] == Shipments * 10 && o["shipments"]!.AsArray().All(s => (string?)s!["outcome"] == "Succeeded"),
+            "every accepted shipment captured",
+            TimeSpan.FromSeconds(120));
+        order["shipments"]!.AsArray().Count.ShouldBe(Shipments);
+        order["shipments"]!.AsArray().ShouldAllBe(s => (string?)s!["outcome"] == "Succeeded");
+        var captures = (await api.StatsAsync())["appliedPerIdempotencyKey"]!.AsObject().Where(p => p.Key.Contains("-capture-", StringComparison.Ordinal)).ToList();
+        captures.Count.ShouldBe(Shipments);
+        captures.ShouldAllBe(p => p.Value!.GetValue<int>() == 1);
+    }
+
+    [Fact]
+    public async Task ProviderFaults_ErrorsThrottlingAndLostResponses_EveryCaptureAppliedOnce()
+    {
+        await using var api = await StartAsync();
+        var references = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            references.Add((string)(await api.StartPaymentAsync($"fault-{i}", 1000))["reference"]!);
+        }
+
+        await api.SetFaultsAsync(new { errorRate = 0.2, tooManyRequests = 3, retryAfterSeconds = 0, dropAfterApplyRate = 0.3, webhookDropRate = 0.3, webhookDuplicateRate = 0.3, webhookReorderRate = 0.3, seed = 11 });
+        foreach (var reference in references)
+        {
+            await api.CustomerAsync(reference, "approve");
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            await api.WaitForStatusAsync($"fault-{i}", "Authorized");
+            (await api.FulfillAsync($"fault-{i}", "ship-1", 600)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            (await api.FulfillAsync($"fault-{i}", "ship-2", 400)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            await api.WaitForOrderAsync($"fault-{i}", o => (string?)o["status"] == "Captured" && o["shipments"]!.AsArray().All(s => (string?)s!["outcome"] == "Succeeded"), $"fault-{i} captured", TimeSpan.FromSeconds(60));
+            (await OutcomeAsync(api, $"fault-{i}")).ShouldBe($"Captured a1000 c1000 x0 r0 | ship-1:Succeeded ship-2:Succeeded | - | fault-{i}-1-capture-1=1 fault-{i}-1-capture-2=1 fault-{i}-1-create-1=1");
+        }
+
+        (await api.StatsAsync())["injected"]!.AsObject().Count.ShouldBeGreaterThan(0, "faults were actually injected");
+    }
+
+    private static string OrNone(string list) => list.Length == 0 ? "-" : list;
+
+    [Fact]
+    public async Task Issue15_CancelRacingAShipment_EveryAcceptedShipmentEndsVisibleAndItsRetryGetsTheSameAnswer()
+    {
+        await using var api = await StartAsync();
+        var ids = Enumerable.Range(1, 8).Select(i => $"race-{i}").ToList();
+        foreach (var id in ids)
+        {
+            await api.CustomerAsync((string)(await api.StartPaymentAsync(id, 1000))["reference"]!, "approve");
+        }
+
+        foreach (var id in ids)
+        {
+            await api.WaitForStatusAsync(id, "Authorized");
+        }
+
+        var answers = await Task.WhenAll(ids.Select(async id =>
+        {
+            var cancel = api.PostAsync($"api/orders/{id}/cancellation", new JsonObject());
+            var ship = api.FulfillAsync(id, "ship-1");
+            return (Id: id, Cancel: await cancel, Ship: await ship);
+        }));
+
+        foreach (var (id, cancel, ship) in answers)
+        {
+            // The first recorded wins. Shipment first: captured, and the cancel releases what is left (nothing). Cancel
+            // first: the shipment is refused at once. A shipment answered 202 is never without an outcome on the order.
+            // Both may be admitted at once (neither recorded when the other was checked); then the cancel can apply
+            // first and the accepted shipment is listed, refused, a moment after the order shows Cancelled.
+            var shipAccepted = ship.StatusCode == HttpStatusCode.Accepted;
+            var order = await api.WaitForOrderAsync(
+                id,
+                o => (string?)o["status"] is "Captured" or "Cancelled"
+                    && o["shipments"]!.AsArray() is var listed
+                    && listed.Count == (shipAccepted ? 1 : 0)
+                    && listed.All(s => (string?)s!["outcome"] != "Pending"),
+                "settled");
+            var shipments = order["shipments"]!.AsArray();
+
+            // A retry while the outcome is being recorded is answered "accepted" again; then with the outcome.
+            HttpResponseMessage retry = null!;
+            await Eventually.Holds(async () => (retry = await api.FulfillAsync(id, "ship-1")).StatusCode != HttpStatusCode.Accepted, $"{id}: a retry answered with the outcome");
+            if (ship.StatusCode == HttpStatusCode.Accepted)
+            {
+                var shipment = shipments.ShouldHaveSingleItem()!;
+                if ((string?)shipment["outcome"] == "Succeeded")
+                {
+                    ((long?)order["amounts"]!["captured"]).ShouldBe(1000);
+                    retry.StatusCode.ShouldBe(HttpStatusCode.OK);
+                    var receipt = (await retry.Content.ReadFromJsonAsync<JsonObject>())!;
+                    ((string?)receipt["result"], (bool?)receipt["repeated"]).ShouldBe(("applied", true));
+                }
+                else
+                {
+                    // Refused when applied: listed with its reason, nothing captured, and the retry is the same refusal.
+                    ((string?)shipment["outcome"]).ShouldBe("Rejected");
+                    ((long?)order["amounts"]!["captured"]).ShouldBe(0);
+                    retry.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+                    ((string?)(await ApiHost.ProblemAsync(retry))["type"]).ShouldBe($"urn:orderpayments:problem:{shipment["rejection"]!["reason"]}");
+                }
+            }
+            else
+            {
+                ship.StatusCode.ShouldBe(HttpStatusCode.Conflict, $"{id}: {await ship.Content.ReadAsStringAsync()}");
+                cancel.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+                shipments.ShouldBeEmpty();
+                ((string?)order["status"]).ShouldBe("Cancelled");
+                retry.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Issue13_StorefrontNotifications_EachOrdersEventsSignedOnceEachAndInVersionOrderAcrossAnOutage()
+    {
+        await using var receiver = await StorefrontReceiver.StartAsync();
+        receiver.Down = true;
+        await using var api = await StartAsync(new()
+        {
+            ["Notifications:Enabled"] = "true",
+            ["Notifications:FirstRetryDelay"] = "00:00:00.100",
+            ["Notifications:MaxRetryDelay"] = "00:00:00.200",
+        });
+        using var created = await api.Http.PostAsync("api/notification-endpoints", ApiHost.Json(new JsonObject { ["url"] = receiver.Url.AbsoluteUri }));
+        var secret = (string)(await created.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!;
+        string[] orders = ["events-1", "events-2"];
+        foreach (var order in orders)
+        {
+            await api.CustomerAsync((string)(await api.StartPaymentAsync(order, 1000))["reference"]!, "approve");
+            await api.WaitForStatusAsync(order, "Authorized");
+            await api.FulfillAsync(order, "ship-1");
+            await api.WaitForOrderAsync(order, o => (long?)o["amounts"]!["captured"] == 1000, "captured");
+        }
+
+        await Eventually.Holds(() => receiver.Requests.Count(r => !r.Accepted) >= 2, "deliveries refused while the receiver is down");
+        receiver.Down = false;
+
+        await Eventually.Holds(() => orders.All(o => receiver.Delivered.Count(r => r.OrderId == o) >= 3), "every order's events delivered", TimeSpan.FromSeconds(30));
+        foreach (var order in orders)
+        {
+            var delivered = receiver.Delivered.Where(r => r.OrderId == order).ToList();
+            delivered.Select(r => r.Type).ShouldBe(["payment.ready", "payment.authorized", "payment.captured"]);
+            delivered.Select(r => r.Id).ShouldBeUnique();
+            delivered.Select(r => r.Version).ShouldBeInOrder(SortDirection.Ascending);
+            delivered.ShouldAllBe(r => Application.Storefront.StandardWebhooks.Verify(secret, r.Id, r.Timestamp, r.Signature, r.Body, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(5)));
+        }
+    }
+
+    /// <summary>
+    /// The order's outcome in one line: status, amounts (authorized, captured, cancelled, refunded), shipments and
+    /// refunds with their outcomes, and how often the provider applied each of the order's mutations (by key).
+    /// </summary>
+    private static async Task<string> OutcomeAsync(ApiHost api, string orderId)
+    {
+        var order = await api.GetOrderAsync(orderId);
+        var amounts = order["amounts"]!;
+        var shipments = string.Join(' ', order["shipments"]!.AsArray().Select(s => $"{s!["shipmentId"]}:{s["outcome"]}"));
+        var refunds = string.Join(' ', order["refunds"]!.AsArray().Select(r => $"{r!["refundId"]}:{r["outcome"]}"));
+        var applied = (await api.StatsAsync())["appliedPerIdempotencyKey"]!.AsObject()
+            .Where(p => p.Key.StartsWith(orderId + "-", StringComparison.Ordinal))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value}");
+        return $"{order["status"]} a{amounts["authorized"]} c{amounts["captured"]} x{amounts["cancelled"]} r{amounts["refunded"]} | {OrNone(shipments)} | {OrNone(refunds)} | {string.Join(' ', applied)}";
+    }
+}
