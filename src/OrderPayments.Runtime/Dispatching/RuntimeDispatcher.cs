@@ -391,7 +391,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         if (!ReferenceEquals(state, row.State))
         {
-            session.UpdateInstance(state, row.Version, now);
+            session.UpdateInstance(state, row.State, row.Version, now);
             if (state.Reference != row.State.Reference)
             {
                 session.InsertReference(state);
