@@ -120,12 +120,7 @@ public sealed class ReportEndpointsTests : IAsyncLifetime
         }
 
         await AuthorizeAsync("sum-3");
-        using (var ship = await _api.FulfillAsync("sum-3", "ship-1", 1_200))
-        {
-            ship.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        }
-
-        await _api.WaitForOrderAsync("sum-3", o => (long?)o["amounts"]!["captured"] == 1_200, "captured");
+        await CaptureAsync("sum-3", 1_200);
         var page = (await _api.Http.GetFromJsonAsync<JsonObject>("api/reports/orders?q=sum&limit=1"))!;
 
         var all = (await _api.Http.GetFromJsonAsync<JsonObject>("api/reports/totals?q=sum"))!;
@@ -143,12 +138,7 @@ public sealed class ReportEndpointsTests : IAsyncLifetime
     {
         await _api.StartPaymentAsync("hour-1", 5_000);
         await AuthorizeAsync("hour-1");
-        using (var ship = await _api.FulfillAsync("hour-1", "ship-1", 700))
-        {
-            ship.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        }
-
-        await _api.WaitForOrderAsync("hour-1", o => (long?)o["amounts"]!["captured"] == 700, "captured");
+        await CaptureAsync("hour-1", 700);
 
         var day = (await _api.Http.GetFromJsonAsync<JsonObject>("api/reports/hourly"))!;
         var three = (await _api.Http.GetFromJsonAsync<JsonObject>("api/reports/hourly?hours=3"))!;
@@ -181,6 +171,16 @@ public sealed class ReportEndpointsTests : IAsyncLifetime
         var reference = (string)(await _api.GetOrderAsync(orderId))["reference"]!;
         await _api.CustomerAsync(reference, "approve");
         await _api.WaitForStatusAsync(orderId, "Authorized");
+    }
+
+    private async Task CaptureAsync(string orderId, long amount)
+    {
+        using (var ship = await _api.FulfillAsync(orderId, "ship-1", amount))
+        {
+            ship.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        await _api.WaitForOrderAsync(orderId, o => (long?)o["amounts"]!["captured"] == amount, "captured");
     }
 
     /// <summary>Every order of the query, one per page (so the cursor is followed), newest first.</summary>
