@@ -4,6 +4,7 @@ using OrderPayments.Api.Queues;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Reports;
 using OrderPayments.PayEx;
 using OrderPayments.Runtime;
 using OrderPayments.Vipps;
@@ -106,6 +107,7 @@ public static partial class ApiApp
             sp.GetServices<IProviderNotifications>(),
             sp.GetServices<IPaymentProvider>().Select(p => p.Provider),
             settings.StartWait));
+        builder.Services.AddSingleton(sp => new OrderReportRequests(sp.GetRequiredService<IOrderReports>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddFulfillmentQueueIntake(configuration);
         if (embedded)
         {
@@ -204,6 +206,7 @@ public static partial class ApiApp
             .RequireRoles(keys, storefront, operatorRole);
 
         MapNotificationManagement(app, keys);
+        MapReports(app, keys);
 
         // Authenticated by its signature only (no API key).
         MapNotifications(app, "/api/webhooks/vipps", Domain.PaymentProvider.Vipps, 401, "Vipps ePayment webhook (HMAC-signed).");

@@ -24,9 +24,14 @@ internal static class ApiSecurity
             .AddEndpointFilter(async (context, next) =>
             {
                 var http = context.HttpContext;
-                if (keys.Find(http.Request.Headers[ApiApp.ApiKeyHeader].ToString()) is not { } caller)
+                var given = http.Request.Headers[ApiApp.ApiKeyHeader].ToString();
+                if (keys.Find(given) is not { } caller)
                 {
-                    return new ApiApp.ApiResult(ApiResponse.Problem(ApiProblem.Unauthorized($"Send an API key in the {ApiApp.ApiKeyHeader} header.")));
+                    // Told apart for the caller's sake (a missing header is a client bug, a wrong key a typo or a
+                    // rotated key); nothing about which keys exist is given away.
+                    return new ApiApp.ApiResult(ApiResponse.Problem(ApiProblem.Unauthorized(string.IsNullOrEmpty(given)
+                        ? $"No API key was sent: send one in the {ApiApp.ApiKeyHeader} header."
+                        : $"The API key in the {ApiApp.ApiKeyHeader} header is not a key of this API (mistyped, or replaced in a rotation).")));
                 }
 
                 if (!roles.Contains(caller.Role))

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrderPayments.Application.Hosting;
 using OrderPayments.Application.Payments;
+using OrderPayments.Application.Reports;
 using OrderPayments.Application.Storefront;
 using OrderPayments.Application.Workflows;
 using OrderPayments.Domain.Workflow;
@@ -18,8 +19,8 @@ namespace OrderPayments.Runtime;
 public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the SQLite-backed workflow client (<see cref="IOrderPaymentClient"/>, <see cref="EmbeddedOrderPaymentClient"/>)
-    /// and, unless <c>Runtime:DispatcherEnabled</c> is false, the dispatcher as a hosted service. Settings come from the
+    /// Registers the SQLite-backed workflow client (<see cref="IOrderPaymentClient"/>, <see cref="EmbeddedOrderPaymentClient"/>),
+    /// the operator reports (<see cref="IOrderReports"/>, <see cref="EmbeddedOrderReports"/>) and, unless <c>Runtime:DispatcherEnabled</c> is false, the dispatcher as a hosted service. Settings come from the
     /// <c>Runtime</c> section (<see cref="RuntimeOptions"/>) and the workflow's from <c>Workflow</c> (<see cref="WorkflowOptions"/>).
     /// Payment providers (<see cref="IPaymentProvider"/>) are registered separately (e.g. <c>AddVipps</c>).
     /// </summary>
@@ -66,6 +67,7 @@ public static class RuntimeServiceCollectionExtensions
             sp.GetRequiredService<GroupCommit>(),
             sp.GetRequiredService<ChangeFeed>()));
         services.TryAddSingleton<IOrderPaymentClient>(sp => sp.GetRequiredService<EmbeddedOrderPaymentClient>());
+        services.TryAddSingleton<IOrderReports>(sp => new EmbeddedOrderReports(sp.GetRequiredService<RuntimeStore>()));
         services.TryAddSingleton<IHostValueStore, EmbeddedHostValueStore>();
         services.TryAddSingleton<RetentionPruner>();
 

@@ -124,7 +124,7 @@ public sealed class RuntimeFailureTests
         using (var session = StoreSession.Write(store))
         {
             var row = session.LoadInstance("order-1")!;
-            Should.Throw<System.Data.DBConcurrencyException>(() => session.UpdateInstance(row.State with { CancelRequested = true }, row.Version + 1, row.Version + 2, RuntimeTestHost.Start));
+            Should.Throw<System.Data.DBConcurrencyException>(() => session.UpdateInstance(row.State with { CancelRequested = true }, row.State, row.Version + 1, row.Version + 2, RuntimeTestHost.Start));
         }
 
         (await host.Client.GetAsync(Order, CancellationToken.None))!.State.CancelRequested.ShouldBeFalse();

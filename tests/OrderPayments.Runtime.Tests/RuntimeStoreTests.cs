@@ -110,13 +110,14 @@ public sealed class RuntimeStoreTests : IDisposable
             reference = (await writer.Client.StartAsync(RuntimeTestHost.Request("old-order"), CancellationToken.None)).Snapshot!.State.Reference.Value;
         }
 
-        // Make it a version-1 file again: drop what migrations 7 to 2 added.
+        // Make it a version-1 file again: drop what migrations 8 to 2 added.
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             connection.Open();
             using var downgrade = connection.CreateCommand();
             downgrade.CommandText =
-                """
+                $"""
+                {OrderReportsTests.DowngradeTo7}
                 DROP INDEX ix_inbox_arrival; DROP INDEX ix_outbox_due; ALTER TABLE outbox DROP COLUMN priority;
                 CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE completed_at IS NULL;
                 ALTER TABLE inbox DROP COLUMN trace_parent; ALTER TABLE outbox DROP COLUMN trace_parent;
@@ -130,7 +131,7 @@ public sealed class RuntimeStoreTests : IDisposable
         await using var upgraded = new RuntimeTestHost(dispatcher: false, databasePath: path);
         (await upgraded.Client.FindByReferenceAsync(PaymentReference.Parse(reference), CancellationToken.None)).ShouldBe(OrderId.Parse("old-order"));
         (await upgraded.Client.ListFaultsAsync(null, 10, CancellationToken.None)).ShouldBeEmpty();
-        RuntimeStore.SchemaVersion.ShouldBe(7);
+        RuntimeStore.SchemaVersion.ShouldBe(8);
     }
 
     [Fact]
@@ -155,7 +156,8 @@ public sealed class RuntimeStoreTests : IDisposable
             connection.Open();
             using var downgrade = connection.CreateCommand();
             downgrade.CommandText =
-                """
+                $"""
+                {OrderReportsTests.DowngradeTo7}
                 DROP INDEX ix_inbox_arrival; DROP INDEX ix_outbox_due; ALTER TABLE outbox DROP COLUMN priority;
                 CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE completed_at IS NULL; PRAGMA user_version = 6;
                 """;

@@ -125,19 +125,7 @@ public sealed class OrderPaymentRequests
     public async Task<ApiResponse> ListAsync(string? status, string? after, string? limit, CancellationToken cancellationToken)
     {
         var errors = new List<ApiFieldError>();
-        PaymentStatus? wanted = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (Enum.TryParse<PaymentStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !status.Any(char.IsDigit))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors.Add(new ApiFieldError("status", $"Must be one of {string.Join(", ", Enum.GetNames<PaymentStatus>())}."));
-            }
-        }
-
+        var wanted = Status(status, errors);
         OrderId? afterId = null;
         if (!string.IsNullOrEmpty(after))
         {
@@ -311,6 +299,24 @@ public sealed class OrderPaymentRequests
 
         errors.Add(new ApiFieldError("limit", $"Must be a whole number from 1 to {MaxPageSize}."));
         return 0;
+    }
+
+    /// <summary>The <c>status</c> of a listing: a <see cref="PaymentStatus"/> name (any case), null when absent; a bad one is added to <paramref name="errors"/>.</summary>
+    public static PaymentStatus? Status(string? status, List<ApiFieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrEmpty(status))
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<PaymentStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !status.Any(char.IsDigit))
+        {
+            return parsed;
+        }
+
+        errors.Add(new ApiFieldError("status", $"Must be one of {string.Join(", ", Enum.GetNames<PaymentStatus>())}."));
+        return null;
     }
 
     private static bool HasLeftCreating(OrderPaymentSnapshot snapshot) =>

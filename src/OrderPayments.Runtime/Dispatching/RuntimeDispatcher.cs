@@ -397,7 +397,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         if (!ReferenceEquals(state, row.State))
         {
-            session.UpdateInstance(state, row.Version, version, now);
+            session.UpdateInstance(state, row.State, row.Version, version, now);
             if (state.Reference != row.State.Reference)
             {
                 session.InsertReference(state);

@@ -150,5 +150,60 @@ internal static class RuntimeSchema
         CREATE INDEX ix_outbox_due ON outbox (priority, next_attempt_at) WHERE completed_at IS NULL;
         CREATE INDEX ix_inbox_arrival ON inbox (seq, instance_id) WHERE applied_at IS NULL;
         """,
+        // 8: the operator reports (IOrderReports). What a listing, a total or a search reads of an order is kept in
+        // columns beside its state (written when it changes) and in covering indexes, so that none of them parses a
+        // state or reads one from its overflow pages; every increase of captured or refunded is logged, with its
+        // time, by a trigger (the hourly series). Existing orders are filled in from their states (one whose state
+        // cannot be read keeps NULLs and is left out of the reports until it steps again); their captures and refunds
+        // so far are logged at the first capture and at the last step.
+        """
+        ALTER TABLE instances ADD COLUMN reference TEXT NULL;
+        ALTER TABLE instances ADD COLUMN provider TEXT NULL;
+        ALTER TABLE instances ADD COLUMN currency TEXT NULL;
+        ALTER TABLE instances ADD COLUMN amount INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN authorized INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN captured INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN needs_attention INTEGER NOT NULL DEFAULT 0;
+        UPDATE instances SET
+            reference = json_extract(state, '$.reference'),
+            provider = json_extract(state, '$.request.provider'),
+            currency = json_extract(state, '$.request.amount.currency'),
+            amount = json_extract(state, '$.request.amount.value'),
+            authorized = COALESCE(json_extract(state, '$.aggregate.authorized.value'), 0),
+            captured = COALESCE(json_extract(state, '$.aggregate.captured.value'), 0),
+            refunded = COALESCE(json_extract(state, '$.aggregate.refunded.value'), 0),
+            needs_attention = status NOT IN ('Cancelled', 'Completed') AND EXISTS (
+                SELECT 1 FROM json_each(instances.state, '$.problems') p
+                WHERE json_extract(p.value, '$.attempt') = json_extract(instances.state, '$.attempt') AND json_extract(p.value, '$.action') <> 'Query')
+        WHERE json_valid(state);
+
+        CREATE INDEX ix_instances_created ON instances (created_at, id, status, needs_attention, currency, amount, authorized, captured, refunded, reference, provider);
+        CREATE INDEX ix_instances_status_created ON instances (status, created_at, id, needs_attention, currency, amount, authorized, captured, refunded, reference, provider);
+        CREATE INDEX ix_instances_attention ON instances (created_at, id) WHERE needs_attention = 1;
+        CREATE INDEX ix_instances_id_nocase ON instances (id COLLATE NOCASE);
+        CREATE INDEX ix_instances_reference ON instances (reference COLLATE NOCASE);
+
+        CREATE TABLE money_movements (
+            seq          INTEGER PRIMARY KEY,
+            instance_id  TEXT NOT NULL,
+            at           INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            captured     INTEGER NOT NULL,
+            refunded     INTEGER NOT NULL
+        );
+        CREATE INDEX ix_movements_at ON money_movements (at, currency, captured);
+        INSERT INTO money_movements (instance_id, at, currency, captured, refunded)
+            SELECT id, COALESCE(CAST(round((julianday(json_extract(state, '$.firstCapturedAt')) - 2440587.5) * 86400000) AS INTEGER), updated_at), currency, captured, 0
+            FROM instances WHERE captured > 0 AND currency IS NOT NULL;
+        INSERT INTO money_movements (instance_id, at, currency, captured, refunded)
+            SELECT id, updated_at, currency, 0, refunded FROM instances WHERE refunded > 0 AND currency IS NOT NULL;
+        CREATE TRIGGER tr_instances_money AFTER UPDATE OF captured, refunded ON instances
+        WHEN new.currency IS NOT NULL AND (new.captured > old.captured OR new.refunded > old.refunded)
+        BEGIN
+            INSERT INTO money_movements (instance_id, at, currency, captured, refunded)
+            VALUES (new.id, new.updated_at, new.currency, max(new.captured - old.captured, 0), max(new.refunded - old.refunded, 0));
+        END;
+        """,
     ];
 }

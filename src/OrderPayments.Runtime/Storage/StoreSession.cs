@@ -148,11 +148,21 @@ internal sealed partial class StoreSession : IDisposable
         return new InstanceRow(state, version, updatedAt);
     }
 
+    /// <summary>Inserts a new order's row, with its report columns (see <see cref="ReportColumns"/>).</summary>
     public void InsertInstance(OrderPaymentState state, DateTimeOffset now)
     {
+        var report = ReportColumns.Of(state);
+        var request = state.Request;
         Execute(
-            "INSERT INTO instances (id, state, status, version, wake_at, created_at, updated_at) VALUES ($id, CAST($state AS TEXT), $status, 1, $wake, $now, $now)",
-            ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)));
+            """
+            INSERT INTO instances (id, state, status, version, wake_at, created_at, updated_at,
+                                   reference, provider, currency, amount, authorized, captured, refunded, needs_attention)
+            VALUES ($id, CAST($state AS TEXT), $status, 1, $wake, $now, $now,
+                    $reference, $provider, $currency, $amount, $authorized, $captured, $refunded, $attention)
+            """,
+            ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$status", report.Status), ("$wake", WakeMs(state)), ("$now", Ms(now)),
+            ("$reference", report.Reference), ("$provider", request.Provider.ToString()), ("$currency", request.Amount.Currency.ToString()), ("$amount", request.Amount.Value),
+            ("$authorized", report.Authorized), ("$captured", report.Captured), ("$refunded", report.Refunded), ("$attention", report.NeedsAttention));
         InsertReference(state);
     }
 
@@ -161,12 +171,27 @@ internal sealed partial class StoreSession : IDisposable
     /// has <paramref name="expectedVersion"/>. A step makes the order's records (history, inbox, …) current again, so a
     /// finished order that was pruned becomes prunable again later.
     /// </summary>
+    /// <remarks>
+    /// The report columns (and with them the report indexes and the money log's trigger) are written only when they
+    /// differ from <paramref name="previous"/>'s, the state the step started from: most steps (reads, polls,
+    /// webhooks that change nothing a report shows) leave them, and their indexes, untouched.
+    /// </remarks>
     /// <exception cref="System.Data.DBConcurrencyException">Someone else saved a step first.</exception>
-    public void UpdateInstance(OrderPaymentState state, long expectedVersion, long version, DateTimeOffset now)
+    public void UpdateInstance(OrderPaymentState state, OrderPaymentState previous, long expectedVersion, long version, DateTimeOffset now)
     {
-        var changed = Execute(
-            "UPDATE instances SET state = CAST($state AS TEXT), status = $status, version = $new, wake_at = $wake, updated_at = $now, pruned_at = NULL WHERE id = $id AND version = $version",
-            ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$status", state.Status.ToString()), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion), ("$new", version));
+        var report = ReportColumns.Of(state);
+        var changed = report == ReportColumns.Of(previous)
+            ? Execute(
+                "UPDATE instances SET state = CAST($state AS TEXT), version = $new, wake_at = $wake, updated_at = $now, pruned_at = NULL WHERE id = $id AND version = $version",
+                ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion), ("$new", version))
+            : Execute(
+                """
+                UPDATE instances SET state = CAST($state AS TEXT), status = $status, version = $new, wake_at = $wake, updated_at = $now, pruned_at = NULL,
+                    reference = $reference, authorized = $authorized, captured = $captured, refunded = $refunded, needs_attention = $attention
+                WHERE id = $id AND version = $version
+                """,
+                ("$id", state.OrderId.Value), ("$state", StateJson(state)), ("$status", report.Status), ("$wake", WakeMs(state)), ("$now", Ms(now)), ("$version", expectedVersion), ("$new", version),
+                ("$reference", report.Reference), ("$authorized", report.Authorized), ("$captured", report.Captured), ("$refunded", report.Refunded), ("$attention", report.NeedsAttention));
         if (changed != 1)
         {
             throw new System.Data.DBConcurrencyException($"Order {state.OrderId} changed while a step was being saved.");

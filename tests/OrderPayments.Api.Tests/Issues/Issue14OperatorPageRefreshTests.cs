@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OrderPayments.Api.Tests.OperatorPage;
 using static Microsoft.Playwright.Assertions;
@@ -34,7 +35,7 @@ public sealed class Issue14OperatorPageRefreshTests(Chromium chromium) : IClassF
         _context = await chromium.Browser.NewContextAsync();
         _page = await _context.NewPageAsync();
         await _page.GotoAsync(_api.Address.ToString());
-        await _page.Locator("#orders tr", new() { HasTextString = OrderId }).ClickAsync();
+        await _page.Locator("#orders a", new() { HasTextString = OrderId }).ClickAsync();
         await Expect(Detail("Status")).ToHaveTextAsync("Authorized", new() { Timeout = ExpectTimeout });
     }
 
@@ -53,9 +54,9 @@ public sealed class Issue14OperatorPageRefreshTests(Chromium chromium) : IClassF
         await _page.Locator("#shipAmount").FillAsync("4.00");
         await LandHeldRefreshAsync();
         await Expect(_page.Locator("#shipAmount")).ToHaveValueAsync("4.00");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Fulfill" }).ClickAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Capture for shipment" }).ClickAsync();
 
-        await Expect(Detail("Authorized / captured")).ToHaveTextAsync("10.00 NOK / 4.00 NOK", new() { Timeout = ExpectTimeout });
+        await Expect(Detail("Captured")).ToHaveTextAsync("NOK 4.00", new() { Timeout = ExpectTimeout });
     }
 
     [Fact]
@@ -63,21 +64,21 @@ public sealed class Issue14OperatorPageRefreshTests(Chromium chromium) : IClassF
     {
         await HoldNextRefreshAsync();
 
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Fulfill" }).HoverAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Capture for shipment" }).HoverAsync();
         await _page.Mouse.DownAsync();
         await LandHeldRefreshAsync();
         await _page.Mouse.UpAsync();
 
-        await Expect(_page.Locator("#actionResult")).ToHaveTextAsync("Fulfillment: accepted", new() { Timeout = ExpectTimeout });
-        await Expect(Detail("Authorized / captured")).ToHaveTextAsync("10.00 NOK / 10.00 NOK", new() { Timeout = ExpectTimeout });
+        await Expect(_page.Locator("#actionResult")).ToHaveTextAsync(new Regex("^Capture for shipment ship-.*: accepted"), new() { Timeout = ExpectTimeout });
+        await Expect(Detail("Captured")).ToHaveTextAsync("NOK 10.00", new() { Timeout = ExpectTimeout });
     }
 
-    private ILocator Detail(string term) => _page.Locator($"#detail dt:text-is('{term}') + dd");
+    private ILocator Detail(string term) => _page.Locator($"#facts dt:text-is('{term}') + dd");
 
     /// <summary>
     /// Holds the answer to the page's next read of the order (its own refresh) until <see cref="LandHeldRefreshAsync"/>.
-    /// That answer, and every answer let through after it, says the provider's state is HELD, so that the test sees when
-    /// the page has drawn it (and a later refresh does not take the mark away).
+    /// That answer, and every answer let through after it, has the description HELD, so that the test sees when the page
+    /// has drawn it (and a later refresh does not take the mark away).
     /// </summary>
     private async Task HoldNextRefreshAsync()
     {
@@ -94,7 +95,7 @@ public sealed class Issue14OperatorPageRefreshTests(Chromium chromium) : IClassF
 
             if (_release.Task.IsCompleted)
             {
-                order["providerState"] = "HELD";
+                order["description"] = "HELD";
             }
 
             await route.FulfillAsync(new() { Response = response, Body = order.ToJsonString() });
@@ -106,6 +107,6 @@ public sealed class Issue14OperatorPageRefreshTests(Chromium chromium) : IClassF
     private async Task LandHeldRefreshAsync()
     {
         _release.SetResult();
-        await Expect(Detail("Provider / reference")).ToContainTextAsync("provider state HELD", new() { Timeout = ExpectTimeout });
+        await Expect(Detail("Description")).ToHaveTextAsync("HELD", new() { Timeout = ExpectTimeout });
     }
 }
