@@ -58,6 +58,9 @@ public static partial class ApiApp
             overrides["Vipps:SubscriptionKey"] = "simulator-subscription-key";
             overrides["Vipps:MerchantSerialNumber"] = "123456";
             overrides["Simulator:BasePath"] = SimulatorPath;
+            // The simulator keeps its payments beside the store, so a restarted API carries on its unfinished orders
+            // (the simulator's payments, tokens and webhook registration are still there).
+            overrides["Simulator:DatabasePath"] = configuration["Simulator:DatabasePath"] ?? SimulatorDatabasePath(configuration["Runtime:DatabasePath"] ?? settings.Store.Path);
             // The control API (approve, reject, expire: anyone who can reach it can mark a payment paid) only in
             // Development, or where asked for by name.
             overrides["Simulator:ControlApi"] = configuration["Simulator:ControlApi"] ?? (builder.Environment.IsDevelopment() ? "true" : "false");
@@ -136,6 +139,10 @@ public static partial class ApiApp
                 : $"{ApiKeyHeader} as configured per role"));
         return app;
     }
+
+    /// <summary>The embedded simulator's file beside the store: <c>orders.db</c> → <c>orders.simulator.db</c> in the same folder.</summary>
+    internal static string SimulatorDatabasePath(string storePath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(storePath))!, Path.GetFileNameWithoutExtension(storePath) + ".simulator.db");
 
     /// <summary>
     /// Whether the payment simulator stands in for the providers: only when no Vipps URL is set, and then only in
