@@ -183,45 +183,54 @@ public static partial class ApiApp
             .AcceptsJson<StartPaymentBody>()
             .Produces<OrderPaymentDocument>(201).Produces<OrderPaymentDocument>(200).Produces<OrderPaymentDocument>(202)
             .ProducesProblems(400, 409)
+            .WithName("StartPayment")
             .WithSummary("Start the order's payment (idempotent for the same body).")
             .RequireRoles(keys, storefront, operatorRole);
         orders.MapGet("/{orderId}/payment", async (string orderId, OrderPaymentRequests api, CancellationToken ct) => Write(await api.GetAsync(orderId, ct)))
             .Produces<OrderPaymentDocument>().ProducesProblems(400, 404)
+            .WithName("GetPayment")
             .WithSummary("The order's payment: status, amounts, deadlines and history.")
             .RequireRoles(keys, storefront, fulfillment, operatorRole);
         orders.MapGet("", async (string? status, string? after, string? limit, OrderPaymentRequests api, CancellationToken ct) => Write(await api.ListAsync(status, after, limit, ct)))
             .Produces<OrderPage>().ProducesProblems(400)
+            .WithName("ListOrders")
             .WithSummary("Orders by id, optionally of one status; page with 'after'.")
             .RequireRoles(keys, operatorRole);
         orders.MapGet("/faults", async (string? after, string? limit, EmbeddedOrderPaymentClient runtime, CancellationToken ct) => Write(await ListFaultsAsync(runtime, after, limit, ct)))
             .Produces<FaultPage>().ProducesProblems(400)
+            .WithName("ListFaultedOrders")
             .WithSummary("Orders the runtime cannot step (a stored state or signal it cannot read): attempts, next retry, last error; page with 'after'.")
             .RequireRoles(keys, operatorRole);
-        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, by, ct) => api.FulfillAsync(id, body, by, ct))
+        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Fulfill", "Capture for a shipment.", (api, id, body, by, ct) => api.FulfillAsync(id, body, by, ct))
             .RequireRoles(keys, fulfillment, operatorRole);
-        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, by, ct) => api.CancelAsync(id, body, by, ct), optionalBody: true)
+        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel", "Cancel what is not captured.", (api, id, body, by, ct) => api.CancelAsync(id, body, by, ct), optionalBody: true)
             .RequireRoles(keys, storefront, fulfillment, operatorRole);
-        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund part or all of what was captured.", (api, id, body, by, ct) => api.RefundAsync(id, body, by, ct))
+        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund", "Refund part or all of what was captured.", (api, id, body, by, ct) => api.RefundAsync(id, body, by, ct))
             .RequireRoles(keys, storefront, operatorRole);
-        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, by, ct) => api.NewAttemptAsync(id, body, by, ct))
+        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "StartNewAttempt", "Start a new payment attempt after an unpaid end.", (api, id, body, by, ct) => api.NewAttemptAsync(id, body, by, ct))
             .RequireRoles(keys, storefront, operatorRole);
 
         MapNotificationManagement(app, keys);
 
         // Authenticated by its signature only (no API key).
-        MapNotifications(app, "/api/webhooks/vipps", Domain.PaymentProvider.Vipps, [400, 401], "Vipps ePayment webhook (HMAC-signed).");
+        MapNotifications(app, "/api/webhooks/vipps", "ReceiveVippsWebhook", Domain.PaymentProvider.Vipps, [400, 401], "Vipps ePayment webhook (HMAC-signed).");
 
         // Unsigned: only a trigger for an authenticated read, so a forged callback cannot move any state.
         // 403 from a source outside PayEx:CallbackAllowedSources; 404 where PayEx is not configured.
-        MapNotifications(app, "/api/callbacks/payex", Domain.PaymentProvider.PayEx, [400, 403, 404], "PayEx callback (unsigned; the payment is then read from PayEx).");
+        MapNotifications(app, "/api/callbacks/payex", "ReceivePayExCallback", Domain.PaymentProvider.PayEx, [400, 403, 404], "PayEx callback (unsigned; the payment is then read from PayEx).");
 
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapOpenApi(ApiDocument.Path);
-        // The interactive reference of that document; its scripts are served from the package (no CDN, no web fonts).
+        // The interactive reference of that document. It reaches nothing but this server: its scripts come from the
+        // package (no CDN), and the web fonts, the AI chat, MCP and the hosted developer tools are off.
         app.MapScalarApiReference(ApiDocument.ReferencePath, options => options
             .WithTitle("OrderPayments API reference")
             .WithOpenApiRoutePattern(ApiDocument.Path)
-            .DisableDefaultFonts());
+            .AddPreferredSecuritySchemes([ApiSecurity.SchemeName])
+            .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools());
         app.MapGet("/", () => Results.Stream(typeof(ApiApp).Assembly.GetManifestResourceStream("OrderPayments.Api.index.html")!, "text/html; charset=utf-8"))
             .ExcludeFromDescription();
     }
@@ -240,13 +249,14 @@ public static partial class ApiApp
         return new ApiResponse(200, new FaultPage(page, page.Count == size ? page[^1].OrderId : null));
     }
 
-    private static RouteHandlerBuilder MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, string?, CancellationToken, Task<ApiResponse>> handle, bool optionalBody = false)
+    private static RouteHandlerBuilder MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string name, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, string?, CancellationToken, Task<ApiResponse>> handle, bool optionalBody = false)
         where TBody : notnull =>
         orders.MapPost(pattern, (string orderId, HttpRequest request, OrderPaymentRequests api) =>
                 WithBodyAsync(request, (body, ct) => handle(api, orderId, body, ApiSecurity.Caller(request), ct)))
             .AcceptsJson<TBody>(optionalBody)
             .Produces<SignalReceipt>(202).Produces<SignalReceipt>(200)
             .ProducesProblems(400, 404, 409, 422)
+            .WithName(name)
             .WithSummary(summary);
 
     private static NotificationDelivery Delivery(HttpRequest request, ReadOnlyMemory<byte> body) =>
@@ -257,11 +267,12 @@ public static partial class ApiApp
             RemoteAddress = request.HttpContext.Connection.RemoteIpAddress,
         };
 
-    private static void MapNotifications(WebApplication app, string pattern, Domain.PaymentProvider provider, int[] refusals, string summary) =>
+    private static void MapNotifications(WebApplication app, string pattern, string name, Domain.PaymentProvider provider, int[] refusals, string summary) =>
         app.MapPost(pattern, (HttpRequest request, OrderPaymentRequests api) =>
                 WithBodyAsync(request, (body, ct) => api.NotifyAsync(provider, Delivery(request, body), ct)))
             .Produces<NotificationReceipt>().ProducesProblems([.. refusals, 413])
             .WithTags("Webhooks")
+            .WithName(name)
             .WithSummary(summary);
 
     /// <summary>Reads the capped raw body and answers with <paramref name="handle"/>'s response (413 when too large).</summary>

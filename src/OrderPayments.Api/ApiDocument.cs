@@ -131,6 +131,17 @@ internal static class ApiDocument
             "Take payment for an order through Vipps (directly, or through PayEx): start it, follow it, capture on shipment, " +
             "cancel, refund. Amounts are minor units (øre, cents). Every refusal is application/problem+json naming what was wrong; " +
             "a field that has no value is left out of an answer, never written as null; answers may gain fields.";
+        document.Tags = new HashSet<OpenApiTag>
+        {
+            new() { Name = "Orders", Description = "An order's payment: start it (storefront), follow it, capture per shipment (fulfillment), cancel, refund, start a new attempt." },
+            new() { Name = "Notifications", Description = "Operators manage the endpoints storefront events are delivered to (signed, Standard Webhooks) and the failed deliveries." },
+            new() { Name = "Webhooks", Description = "What the payment providers post to this API: Vipps webhooks (signed) and PayEx callbacks. Not called by a storefront." },
+        };
+        foreach (var server in document.Servers ?? [])
+        {
+            server.Url = server.Url?.TrimEnd('/');
+        }
+
         var schemas = document.Components?.Schemas ?? throw new InvalidOperationException("The OpenAPI document has no schemas.");
         foreach (var (name, schema) in schemas)
         {
@@ -191,13 +202,17 @@ internal static class ApiDocument
 
         switch (path)
         {
+            // No API key (an empty security list): Vipps authenticates by signature; a PayEx callback moves nothing.
             case "api/webhooks/vipps":
+                operation.Security = [];
                 operation.Description = "Vipps delivers ePayment webhook events here. Authenticated by its HMAC signature over the raw body " +
                     "(x-ms-date, x-ms-content-sha256, Authorization), not by an API key; a delivery that does not verify is refused 401.";
                 operation.RequestBody = NotificationBody("The ePayment webhook event, as Vipps sends it.");
-                operation.Parameters = [Header("x-ms-date"), Header("x-ms-content-sha256"), Header("Authorization")];
+                // The Authorization header (the signature itself) cannot be a parameter in OpenAPI: the description names it.
+                operation.Parameters = [Header("x-ms-date"), Header("x-ms-content-sha256")];
                 break;
             case "api/callbacks/payex":
+                operation.Security = [];
                 operation.Description = "PayEx posts its (unsigned) callback here; it only triggers an authenticated read of the payment, so a forged one moves nothing.";
                 operation.RequestBody = NotificationBody("The PayEx callback (payment and transaction ids); only checked to be JSON.");
                 operation.Parameters =
