@@ -345,20 +345,7 @@ internal sealed partial class PayExSimulator
     }
 
     /// <summary>Runs <paramref name="action"/> under the lock and writes what it changed before the lock is let go.</summary>
-    private T Locked<T>(Func<T> action)
-    {
-        lock (_lock)
-        {
-            try
-            {
-                return action();
-            }
-            finally
-            {
-                _changes.Commit();
-            }
-        }
-    }
+    private T Locked<T>(Func<T> action) => _changes.Locked(_lock, action);
 
     /// <summary>The payment changed (under the lock): it is written, with the counters, when the operation ends.</summary>
     private void Changed(PayExPayment payment)

@@ -1,9 +1,9 @@
 namespace PaymentSimulator.Persistence;
 
 /// <summary>
-/// The rows one operation changed, collected under its owner's lock and written together by <see cref="Commit"/> (one
-/// transaction). A row's value is taken when it is committed: the object as the operation left it. Collects nothing
-/// when the store keeps nothing (the in-memory simulator pays no more than a check).
+/// The rows one operation changed, collected under its owner's lock and written together, in one transaction, when the
+/// operation ends (<see cref="Locked"/>). A row's value is taken then: the object as the operation left it. Collects
+/// nothing when the store keeps nothing (the in-memory simulator pays no more than a check).
 /// </summary>
 internal sealed class ChangeSet(SimulatorStore store)
 {
@@ -18,8 +18,24 @@ internal sealed class ChangeSet(SimulatorStore store)
         }
     }
 
+    /// <summary>Runs <paramref name="action"/> under <paramref name="gate"/> (the owner's lock) and commits what it put before the gate is let go.</summary>
+    public T Locked<T>(Lock gate, Func<T> action)
+    {
+        lock (gate)
+        {
+            try
+            {
+                return action();
+            }
+            finally
+            {
+                Commit();
+            }
+        }
+    }
+
     /// <summary>Writes what was put since the last commit, in one transaction; the set is empty afterwards, written or not.</summary>
-    public void Commit()
+    private void Commit()
     {
         if (_rows.Count == 0)
         {
