@@ -9,6 +9,7 @@ using OrderPayments.PayEx;
 using OrderPayments.Runtime;
 using OrderPayments.Vipps;
 using PaymentSimulator;
+using Scalar.AspNetCore;
 
 namespace OrderPayments.Api;
 
@@ -59,6 +60,9 @@ public static partial class ApiApp
             overrides["Vipps:SubscriptionKey"] = "simulator-subscription-key";
             overrides["Vipps:MerchantSerialNumber"] = "123456";
             overrides["Simulator:BasePath"] = SimulatorPath;
+            // The simulator keeps its payments beside the store, so a restarted API carries on its unfinished orders
+            // (the simulator's payments, tokens and webhook registration are still there).
+            overrides["Simulator:DatabasePath"] = configuration["Simulator:DatabasePath"] ?? SimulatorDatabasePath(configuration["Runtime:DatabasePath"] ?? settings.Store.Path);
             // The control API (approve, reject, expire: anyone who can reach it can mark a payment paid) only in
             // Development, or where asked for by name.
             overrides["Simulator:ControlApi"] = configuration["Simulator:ControlApi"] ?? (builder.Environment.IsDevelopment() ? "true" : "false");
@@ -85,12 +89,7 @@ public static partial class ApiApp
 
         builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
         builder.Services.AddProblemDetails();
-        // The document describes this API only; the embedded simulator mimics the providers' own (documented by them).
-        builder.Services.AddOpenApi(options =>
-        {
-            options.ShouldInclude = description => description.RelativePath?.StartsWith("simulator/", StringComparison.Ordinal) != true;
-            ApiSecurity.Describe(options);
-        });
+        builder.Services.AddApiDocument();
         builder.Services.AddOrderPaymentsRuntime(configuration);
         builder.Services.AddVipps(configuration);
         if (payEx)
@@ -139,6 +138,10 @@ public static partial class ApiApp
         return app;
     }
 
+    /// <summary>The embedded simulator's file beside the store: <c>orders.db</c> → <c>orders.simulator.db</c> in the same folder.</summary>
+    internal static string SimulatorDatabasePath(string storePath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(storePath))!, Path.GetFileNameWithoutExtension(storePath) + ".simulator.db");
+
     /// <summary>
     /// Whether the payment simulator stands in for the providers: only when no Vipps URL is set, and then only in
     /// Development or on the explicit opt-in <c>Simulator:Embedded=true</c>. Anywhere else a missing provider
@@ -179,43 +182,58 @@ public static partial class ApiApp
 
         orders.MapPut("/{orderId}/payment", (string orderId, HttpRequest request, OrderPaymentRequests api) =>
                 WithBodyAsync(request, (body, ct) => api.StartAsync(orderId, body, ApiSecurity.Caller(request), ct)))
-            .Accepts<StartPaymentBody>("application/json")
+            .AcceptsJson<StartPaymentBody>()
             .Produces<OrderPaymentDocument>(201).Produces<OrderPaymentDocument>(200).Produces<OrderPaymentDocument>(202)
-            .ProducesProblem(400).ProducesProblem(409)
+            .ProducesProblems(400, 409)
+            .WithName("StartPayment")
             .WithSummary("Start the order's payment (idempotent for the same body).")
             .RequireRoles(keys, storefront, operatorRole);
         orders.MapGet("/{orderId}/payment", async (string orderId, OrderPaymentRequests api, CancellationToken ct) => Write(await api.GetAsync(orderId, ct)))
-            .Produces<OrderPaymentDocument>().ProducesProblem(404)
+            .Produces<OrderPaymentDocument>().ProducesProblems(400, 404)
+            .WithName("GetPayment")
             .WithSummary("The order's payment: status, amounts, deadlines and history.")
             .RequireRoles(keys, storefront, fulfillment, operatorRole);
         orders.MapGet("", async (string? status, string? after, string? limit, OrderPaymentRequests api, CancellationToken ct) => Write(await api.ListAsync(status, after, limit, ct)))
-            .Produces<OrderPage>().ProducesProblem(400)
+            .Produces<OrderPage>().ProducesProblems(400)
+            .WithName("ListOrders")
             .WithSummary("Orders by id, optionally of one status; page with 'after'.")
             .RequireRoles(keys, operatorRole);
         orders.MapGet("/faults", async (string? after, string? limit, EmbeddedOrderPaymentClient runtime, CancellationToken ct) => Write(await ListFaultsAsync(runtime, after, limit, ct)))
-            .Produces<FaultPage>().ProducesProblem(400)
+            .Produces<FaultPage>().ProducesProblems(400)
+            .WithName("ListFaultedOrders")
             .WithSummary("Orders the runtime cannot step (a stored state or signal it cannot read): attempts, next retry, last error; page with 'after'.")
             .RequireRoles(keys, operatorRole);
-        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Capture for a shipment.", (api, id, body, by, ct) => api.FulfillAsync(id, body, by, ct))
+        MapSignal<FulfillmentBody>(orders, "/{orderId}/fulfillments", "Fulfill", "Capture for a shipment.", (api, id, body, by, ct) => api.FulfillAsync(id, body, by, ct))
             .RequireRoles(keys, fulfillment, operatorRole);
-        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel what is not captured.", (api, id, body, by, ct) => api.CancelAsync(id, body, by, ct))
+        MapSignal<CancellationBody>(orders, "/{orderId}/cancellation", "Cancel", "Cancel what is not captured.", (api, id, body, by, ct) => api.CancelAsync(id, body, by, ct), optionalBody: true)
             .RequireRoles(keys, storefront, fulfillment, operatorRole);
-        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund part or all of what was captured.", (api, id, body, by, ct) => api.RefundAsync(id, body, by, ct))
+        MapSignal<RefundBody>(orders, "/{orderId}/refunds", "Refund", "Refund part or all of what was captured.", (api, id, body, by, ct) => api.RefundAsync(id, body, by, ct))
             .RequireRoles(keys, storefront, operatorRole);
-        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "Start a new payment attempt after an unpaid end.", (api, id, body, by, ct) => api.NewAttemptAsync(id, body, by, ct))
+        MapSignal<AttemptBody>(orders, "/{orderId}/attempts", "StartNewAttempt", "Start a new payment attempt after an unpaid end.", (api, id, body, by, ct) => api.NewAttemptAsync(id, body, by, ct))
             .RequireRoles(keys, storefront, operatorRole);
 
         MapNotificationManagement(app, keys);
         MapReports(app, keys);
 
         // Authenticated by its signature only (no API key).
-        MapNotifications(app, "/api/webhooks/vipps", Domain.PaymentProvider.Vipps, 401, "Vipps ePayment webhook (HMAC-signed).");
+        MapNotifications(app, "/api/webhooks/vipps", "ReceiveVippsWebhook", Domain.PaymentProvider.Vipps, [400, 401], "Vipps ePayment webhook (HMAC-signed).");
 
         // Unsigned: only a trigger for an authenticated read, so a forged callback cannot move any state.
-        MapNotifications(app, "/api/callbacks/payex", Domain.PaymentProvider.PayEx, 400, "PayEx callback (unsigned; the payment is then read from PayEx).");
+        // 403 from a source outside PayEx:CallbackAllowedSources; 404 where PayEx is not configured.
+        MapNotifications(app, "/api/callbacks/payex", "ReceivePayExCallback", Domain.PaymentProvider.PayEx, [400, 403, 404], "PayEx callback (unsigned; the payment is then read from PayEx).");
 
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
-        app.MapOpenApi();
+        app.MapOpenApi(ApiDocument.Path);
+        // The interactive reference of that document. It reaches nothing but this server: its scripts come from the
+        // package (no CDN), and the web fonts, the AI chat, MCP and the hosted developer tools are off.
+        app.MapScalarApiReference(ApiDocument.ReferencePath, options => options
+            .WithTitle("OrderPayments API reference")
+            .WithOpenApiRoutePattern(ApiDocument.Path)
+            .AddPreferredSecuritySchemes([ApiSecurity.SchemeName])
+            .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools());
         app.MapGet("/", () => Results.Stream(typeof(ApiApp).Assembly.GetManifestResourceStream("OrderPayments.Api.index.html")!, "text/html; charset=utf-8"))
             .ExcludeFromDescription();
     }
@@ -234,13 +252,14 @@ public static partial class ApiApp
         return new ApiResponse(200, new FaultPage(page, page.Count == size ? page[^1].OrderId : null));
     }
 
-    private static RouteHandlerBuilder MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, string?, CancellationToken, Task<ApiResponse>> handle)
+    private static RouteHandlerBuilder MapSignal<TBody>(RouteGroupBuilder orders, string pattern, string name, string summary, Func<OrderPaymentRequests, string, ReadOnlyMemory<byte>, string?, CancellationToken, Task<ApiResponse>> handle, bool optionalBody = false)
         where TBody : notnull =>
         orders.MapPost(pattern, (string orderId, HttpRequest request, OrderPaymentRequests api) =>
                 WithBodyAsync(request, (body, ct) => handle(api, orderId, body, ApiSecurity.Caller(request), ct)))
-            .Accepts<TBody>("application/json")
+            .AcceptsJson<TBody>(optionalBody)
             .Produces<SignalReceipt>(202).Produces<SignalReceipt>(200)
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
+            .ProducesProblems(400, 404, 409, 422)
+            .WithName(name)
             .WithSummary(summary);
 
     private static NotificationDelivery Delivery(HttpRequest request, ReadOnlyMemory<byte> body) =>
@@ -251,11 +270,12 @@ public static partial class ApiApp
             RemoteAddress = request.HttpContext.Connection.RemoteIpAddress,
         };
 
-    private static void MapNotifications(WebApplication app, string pattern, Domain.PaymentProvider provider, int refusal, string summary) =>
+    private static void MapNotifications(WebApplication app, string pattern, string name, Domain.PaymentProvider provider, int[] refusals, string summary) =>
         app.MapPost(pattern, (HttpRequest request, OrderPaymentRequests api) =>
                 WithBodyAsync(request, (body, ct) => api.NotifyAsync(provider, Delivery(request, body), ct)))
-            .Produces<NotificationReceipt>().ProducesProblem(refusal)
+            .Produces<NotificationReceipt>().ProducesProblems([.. refusals, 413])
             .WithTags("Webhooks")
+            .WithName(name)
             .WithSummary(summary);
 
     /// <summary>Reads the capped raw body and answers with <paramref name="handle"/>'s response (413 when too large).</summary>
@@ -298,7 +318,7 @@ public static partial class ApiApp
             new { status = report.Status.ToString(), checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }) },
             ApiJson.Options);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "OrderPayments API on {Url} (operator page: {Url}, OpenAPI: {Url}openapi/v1.json); Vipps API at {VippsUrl}; store {Store}; authenticate with {ApiKey}.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "OrderPayments API on {Url} (operator page: {Url}, OpenAPI: {Url}openapi/v1.json, API reference: {Url}reference); Vipps API at {VippsUrl}; store {Store}; authenticate with {ApiKey}.")]
     private static partial void LogStarted(ILogger logger, Uri url, string vippsUrl, string store, string apiKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "THE PAYMENT SIMULATOR IS IN USE at {SimulatorUrl}: payments are simulated, no money moves (control API on: {ControlApi}). Set Vipps:BaseUrl for a real provider.")]

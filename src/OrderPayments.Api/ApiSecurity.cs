@@ -20,7 +20,7 @@ internal static class ApiSecurity
     public static RouteHandlerBuilder RequireRoles(this RouteHandlerBuilder route, ApiKeys keys, params ApiRole[] roles) =>
         route
             .WithMetadata(new AllowedRoles(roles))
-            .ProducesProblem(401).ProducesProblem(403)
+            .ProducesProblems(401, 403)
             .AddEndpointFilter(async (context, next) =>
             {
                 var http = context.HttpContext;

@@ -4,34 +4,40 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrderPayments.Api.Tests.Contract;
 
 namespace OrderPayments.Api.Tests;
 
 /// <summary>
 /// The API as the one-command run starts it (Development, simulator embedded), on Kestrel at 127.0.0.1 with a free
 /// port and a fresh SQLite file, with short windows so deadlines pass within a test. Everything goes over HTTP.
+/// Every exchange with the API's routes is checked against its OpenAPI document (<see cref="ContractCheck"/>): the
+/// clients' calls throw on an answer the document does not allow, and the host's disposal throws what other clients saw.
 /// </summary>
 internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IApiEngine? _engine;
     private readonly bool _ownsDirectory;
+    private readonly ContractCheck _contract;
 
-    private ApiHost(WebApplication app, string directory, IApiEngine? engine, bool ownsDirectory)
+    private ApiHost(WebApplication app, string directory, IApiEngine? engine, bool ownsDirectory, ContractCheck contract)
     {
         _app = app;
         _engine = engine;
         _ownsDirectory = ownsDirectory;
+        _contract = contract;
         Directory = directory;
         Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
-        Http = new HttpClient { BaseAddress = Address };
+        Http = ContractCheck.CreateClient(Address);
         Http.DefaultRequestHeaders.Add("X-Api-Key", ApiApp.DevelopmentApiKey);
-        Anonymous = new HttpClient { BaseAddress = Address };
+        Anonymous = ContractCheck.CreateClient(Address);
     }
 
     public Uri Address { get; }
@@ -89,8 +95,10 @@ internal sealed class ApiHost : IAsyncDisposable
             values[key] = value;
         }
 
+        var contract = new ContractCheck();
         var app = ApiApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], builder =>
         {
+            builder.Services.AddSingleton<IStartupFilter>(contract);
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             if (time is not null)
@@ -107,7 +115,8 @@ internal sealed class ApiHost : IAsyncDisposable
         }
 
         await app.StartAsync();
-        var host = new ApiHost(app, directory, engine, ownsDirectory);
+        var host = new ApiHost(app, directory, engine, ownsDirectory, contract);
+        await contract.LoadAsync(host.Anonymous);
         await Eventually.Holds(async () => (await host.Anonymous.GetAsync("simulator/vipps/control/stats")).IsSuccessStatusCode && await host.WebhookRegisteredAsync(), "the webhook is registered");
         return host;
     }
@@ -261,6 +270,8 @@ internal sealed class ApiHost : IAsyncDisposable
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
+
+        _contract.ThrowIfViolated();
     }
 
     /// <summary>A new empty directory under the system's temporary folder, for one API's SQLite file.</summary>

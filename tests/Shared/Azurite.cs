@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace OrderPayments.Tests.Shared;
 
@@ -15,8 +14,8 @@ namespace OrderPayments.Tests.Shared;
 /// </summary>
 /// <remarks>
 /// Azurite is installed by the repository itself: the npm package pinned in <c>eng/azurite/package.json</c> and its
-/// lock file. When it is missing (or a different version is installed), <c>npm ci</c> runs there first, under a
-/// cross-process file lock so that test projects running in parallel install it once. Needs Node.js and npm on PATH.
+/// lock file (<see cref="NpmInstall"/>: <c>npm ci</c> there when it is missing, once across processes). Needs Node.js
+/// and npm on PATH.
 /// The emulator listens on free loopback ports only, and a test process that dies without disposing the fixture
 /// takes its Azurite down with it (Azurite exits when its stdin, held by this process, closes).
 /// </remarks>
@@ -30,7 +29,6 @@ public sealed class Azurite : IAsyncLifetime
 
     private const int StartAttempts = 3;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Lock _outputLock = new();
@@ -192,93 +190,8 @@ public sealed class Azurite : IAsyncLifetime
     }
 
     /// <summary>Runs <c>npm ci</c> in eng/azurite unless the pinned version is installed, once across processes.</summary>
-    private async Task EnsureInstalledAsync()
-    {
-        if (IsInstalled())
-        {
-            return;
-        }
-
-        var lockPath = Path.Combine(InstallDirectory, ".install.lock");
-        FileStream? held = null;
-        await Eventually.Holds(() => (held = TryLockExclusively(lockPath)) is not null, $"the Azurite install lock {lockPath}", InstallTimeout);
-        await using (held)
-        {
-            if (IsInstalled())
-            {
-                // Another test process installed it while this one waited for the lock.
-                return;
-            }
-
-            var elapsed = Stopwatch.StartNew();
-            var npm = new ProcessStartInfo(OperatingSystem.IsWindows() ? "cmd.exe" : "npm")
-            {
-                WorkingDirectory = InstallDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            if (OperatingSystem.IsWindows())
-            {
-                // npm is a batch file there.
-                npm.ArgumentList.Add("/d");
-                npm.ArgumentList.Add("/c");
-                npm.ArgumentList.Add("npm");
-            }
-
-            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
-            {
-                npm.ArgumentList.Add(argument);
-            }
-
-            using var process = StartCapturing(npm, "npm must be on PATH to install Azurite (eng/azurite)");
-            using var deadline = new CancellationTokenSource(InstallTimeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException e)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"`npm ci` in {InstallDirectory} did not finish within {InstallTimeout}. npm printed:\n{Output}", e);
-            }
-
-            if (process.ExitCode != 0 || !IsInstalled())
-            {
-                throw new InvalidOperationException(
-                    $"`npm ci --no-audit --no-fund` in {InstallDirectory} failed (exit code {process.ExitCode}, "
-                    + $"{elapsed.Elapsed.TotalSeconds:F0} s): Azurite is not installed. npm printed:\n{Output}");
-            }
-        }
-    }
-
-    /// <summary>Installed means npm linked Azurite's command and the installed version is the one package.json pins.</summary>
-    private static bool IsInstalled()
-    {
-        var modules = Path.Combine(InstallDirectory, "node_modules");
-        var installedManifest = Path.Combine(modules, "azurite", "package.json");
-        if (!File.Exists(Path.Combine(modules, ".bin", "azurite")) || !File.Exists(EntryScript) || !File.Exists(installedManifest))
-        {
-            return false;
-        }
-
-        var pinned = JsonNode.Parse(File.ReadAllText(Path.Combine(InstallDirectory, "package.json")))?["dependencies"]?["azurite"]?.GetValue<string>();
-        var installed = JsonNode.Parse(File.ReadAllText(installedManifest))?["version"]?.GetValue<string>();
-        return pinned is not null && pinned == installed;
-    }
-
-    private static FileStream? TryLockExclusively(string path)
-    {
-        try
-        {
-            // FileShare.None is an exclusive lock across processes (flock on Unix); it ends when the stream is disposed.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private static Task EnsureInstalledAsync() =>
+        NpmInstall.EnsureAsync(InstallDirectory, "azurite", Path.Combine("node_modules", ".bin", "azurite"), Path.GetRelativePath(InstallDirectory, EntryScript));
 
     private Process StartCapturing(ProcessStartInfo start, string whenMissing)
     {

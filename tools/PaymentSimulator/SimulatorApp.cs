@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaymentSimulator.Faults;
 using PaymentSimulator.PayEx;
+using PaymentSimulator.Persistence;
 using PaymentSimulator.Vipps;
 using PaymentSimulator.Webhooks;
 
@@ -22,12 +23,16 @@ public static class SimulatorApp
         return app;
     }
 
-    /// <summary>Registers the simulator's services (settings from the <c>Simulator</c> section) in an app of its own or another's.</summary>
+    /// <summary>
+    /// Registers the simulator's services (settings from the <c>Simulator</c> section) in an app of its own or another's.
+    /// With <see cref="SimulatorOptions.DatabasePath"/> set, what it holds is kept in that file and read back at start.
+    /// </summary>
     public static IServiceCollection AddPaymentSimulator(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SimulatorClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => SimulatorStore.Open(sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.DatabasePath));
+        services.AddSingleton(sp => new SimulatorClock(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SimulatorStore>()));
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<WebhookHub>();
         services.AddSingleton<VippsSimulator>();

@@ -51,6 +51,15 @@ public sealed class SimulatorOptions
     /// </summary>
     public IReadOnlyList<double> PayExCallbackRetrySeconds { get; set; } = [30, 60, 360, 432, 864, 1265, 1265];
 
+    /// <summary>
+    /// The SQLite file the simulator keeps its payments, idempotency records, tokens, webhook registrations and PayEx
+    /// payments in, read back when it starts, so that a restarted simulator carries on every payment where it was.
+    /// Default: none, everything in memory and gone with the process (the standalone run the benchmark starts). The
+    /// API's embedded simulator uses a file beside the API's store (<c>orders.simulator.db</c> beside <c>orders.db</c>).
+    /// Webhooks and callbacks still queued when the process stops are not kept, nor are the statistics and faults.
+    /// </summary>
+    public string? DatabasePath { get; set; }
+
     /// <summary>Whether the control API (approve, reject, expire, clock, stats) is served. On in Development.</summary>
     public bool? ControlApi { get; set; }
 }

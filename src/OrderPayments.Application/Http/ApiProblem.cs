@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OrderPayments.Application.Http;
 
-/// <summary>An RFC 9457 problem document; <see cref="Errors"/> names every bad field.</summary>
+/// <summary>An RFC 9457 problem document (<c>application/problem+json</c>); <c>errors</c> names every bad field.</summary>
 /// <param name="Type">A stable URN for the kind of problem (<c>urn:orderpayments:problem:…</c>), documented in the README.</param>
 /// <param name="Title">A short summary of the kind.</param>
 /// <param name="Status">The HTTP status code.</param>

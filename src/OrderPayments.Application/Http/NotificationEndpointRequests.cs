@@ -8,7 +8,13 @@ namespace OrderPayments.Application.Http;
 /// </summary>
 public sealed class NotificationEndpointRequests(INotificationEndpoints endpoints)
 {
+    /// <summary>The longest endpoint URL taken.</summary>
+    public const int MaxUrlLength = 2000;
+
     private static readonly string[] Statuses = ["pending", "delivered", "failed"];
+
+    /// <summary>The delivery statuses <c>GET /api/notification-deliveries?status=</c> takes (default <c>failed</c>).</summary>
+    public static IReadOnlyList<string> DeliveryStatuses => Statuses;
 
     /// <summary><c>POST /api/notification-endpoints</c> <c>{ url, types? }</c>: 201 with the secret (shown this once).</summary>
     public async Task<ApiResponse> AddAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -19,7 +25,7 @@ public sealed class NotificationEndpointRequests(INotificationEndpoints endpoint
             return ApiResponse.Problem(malformed!);
         }
 
-        var url = json.String("url", required: true, 2000);
+        var url = json.String("url", required: true, MaxUrlLength);
         var types = json.Strings("types", StorefrontEventTypes.All);
         json.RefuseUnknownFields();
         Uri? parsed = null;

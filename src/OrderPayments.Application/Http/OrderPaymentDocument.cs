@@ -6,7 +6,7 @@ namespace OrderPayments.Application.Http;
 
 /// <summary>
 /// The status document of an order's payment (<c>GET /api/orders/{orderId}/payment</c>); fields are only ever added.
-/// Amounts are minor units in <see cref="Currency"/>.
+/// Amounts are minor units in its <c>currency</c>.
 /// </summary>
 /// <param name="OrderId">The order.</param>
 /// <param name="Status">Where the payment stands: Creating, AwaitingCustomer, Authorized, Captured, Unpaid, Failed, Cancelled, Completed.</param>

@@ -15,6 +15,12 @@ public sealed class OrderPaymentRequests
     /// <summary>The most orders one listing page returns.</summary>
     public const int MaxPageSize = 200;
 
+    /// <summary>The longest shipment, refund or attempt id a signal takes.</summary>
+    public const int MaxSignalIdLength = 100;
+
+    /// <summary>The longest cancellation reason.</summary>
+    public const int MaxReasonLength = 200;
+
     private static readonly Dictionary<string, UserFlow> UserFlows = new(StringComparer.OrdinalIgnoreCase)
     {
         ["WEB_REDIRECT"] = UserFlow.WebRedirect,
@@ -28,6 +34,12 @@ public sealed class OrderPaymentRequests
         ["vipps"] = PaymentProvider.Vipps,
         ["payex"] = PaymentProvider.PayEx,
     };
+
+    /// <summary>The <c>userFlow</c> values a start takes (any case), as the contract names them.</summary>
+    public static IReadOnlyCollection<string> UserFlowNames => UserFlows.Keys;
+
+    /// <summary>The <c>provider</c> values a start takes (any case), as the contract names them.</summary>
+    public static IReadOnlyCollection<string> ProviderNames => Providers.Keys;
 
     private readonly IOrderPaymentClient _client;
     private readonly IReadOnlyList<IProviderNotifications> _notifications;
@@ -147,7 +159,7 @@ public sealed class OrderPaymentRequests
     public Task<ApiResponse> FulfillAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
         SignalAsync(orderId, body, by, emptyIsObject: false, json =>
         {
-            var shipmentId = json.String("shipmentId", required: true, 100);
+            var shipmentId = json.String("shipmentId", required: true, MaxSignalIdLength);
             var amount = json.Amount("amount", required: false);
             return shipmentId is null
                 ? null
@@ -158,7 +170,7 @@ public sealed class OrderPaymentRequests
     public Task<ApiResponse> CancelAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
         SignalAsync(orderId, body, by, emptyIsObject: true, json =>
         {
-            var reason = json.String("reason", required: false, 200);
+            var reason = json.String("reason", required: false, MaxReasonLength);
             return (new CancelRequested(reason), "cancel");
         }, cancellationToken);
 
@@ -166,7 +178,7 @@ public sealed class OrderPaymentRequests
     public Task<ApiResponse> RefundAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
         SignalAsync(orderId, body, by, emptyIsObject: false, json =>
         {
-            var refundId = json.String("refundId", required: true, 100);
+            var refundId = json.String("refundId", required: true, MaxSignalIdLength);
             var amount = json.Amount("amount", required: true);
             return refundId is null || amount is null ? null : (new RefundRequested(refundId, amount.Value), $"refund:{refundId}:{amount}");
         }, cancellationToken);
@@ -175,7 +187,7 @@ public sealed class OrderPaymentRequests
     public Task<ApiResponse> NewAttemptAsync(string orderId, ReadOnlyMemory<byte> body, string? by, CancellationToken cancellationToken) =>
         SignalAsync(orderId, body, by, emptyIsObject: false, json =>
         {
-            var attemptId = json.String("attemptId", required: true, 100);
+            var attemptId = json.String("attemptId", required: true, MaxSignalIdLength);
             return attemptId is null ? null : (new NewAttemptRequested(attemptId), $"attempt:{attemptId}");
         }, cancellationToken);
 

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace PaymentSimulator.PayEx;
 
-/// <summary>A simulated PayEx Vipps payment and its transactions (guarded by the simulator's lock).</summary>
+/// <summary>A simulated PayEx Vipps payment and its transactions (guarded by the simulator's lock); stored as JSON (its settable properties are its stored form).</summary>
 internal sealed class PayExPayment
 {
     public required string Guid { get; init; }
 
+    [JsonIgnore]
     public string Id => $"/psp/vipps/payments/{Guid}";
 
     public required long Number { get; init; }
@@ -33,28 +35,36 @@ internal sealed class PayExPayment
 
     public DateTimeOffset Updated { get; set; }
 
-    public List<PayExTransaction> Authorizations { get; } = [];
+    public List<PayExTransaction> Authorizations { get; init; } = [];
 
-    public List<PayExTransaction> Captures { get; } = [];
+    public List<PayExTransaction> Captures { get; init; } = [];
 
-    public List<PayExTransaction> Cancellations { get; } = [];
+    public List<PayExTransaction> Cancellations { get; init; } = [];
 
-    public List<PayExTransaction> Reversals { get; } = [];
+    public List<PayExTransaction> Reversals { get; init; } = [];
 
+    [JsonIgnore]
     public long Authorized => Completed(Authorizations);
 
+    [JsonIgnore]
     public long Captured => Completed(Captures);
 
+    [JsonIgnore]
     public long Cancelled => Completed(Cancellations);
 
+    [JsonIgnore]
     public long Reversed => Completed(Reversals);
 
+    [JsonIgnore]
     public long RemainingCapture => Math.Max(0, Authorized - Captured - Cancelled);
 
+    [JsonIgnore]
     public long RemainingReversal => Captured - Reversed;
 
+    [JsonIgnore]
     public PayExTransaction? PendingAuthorization => Authorizations.Find(a => a.State is "AwaitingActivity" or "Initialized");
 
+    [JsonIgnore]
     public IEnumerable<PayExTransaction> Transactions => Authorizations.Concat(Captures).Concat(Cancellations).Concat(Reversals);
 
     private static long Completed(List<PayExTransaction> transactions) => transactions.Where(t => t.State == "Completed").Sum(t => t.Amount);

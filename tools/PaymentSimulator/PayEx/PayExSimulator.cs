@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PaymentSimulator.Faults;
+using PaymentSimulator.Persistence;
 using PaymentSimulator.Vipps;
 
 namespace PaymentSimulator.PayEx;
@@ -11,23 +12,37 @@ namespace PaymentSimulator.PayEx;
 /// the payer's phone number, capture, cancellation (the whole remainder), reversal, abort; <c>operations</c> that
 /// change with the payment's state; <c>payeeReference</c> unique per operation (the same request again is replayed,
 /// another with the same reference refused); callbacks on every transaction. The control API plays the payer's
-/// Vipps app. Shares no code with the client it tests.
+/// Vipps app. Shares no code with the client it tests. With a <see cref="SimulatorStore"/> file every change to a
+/// payment is written before it is answered, so a restarted simulator carries on where it stopped.
 /// </summary>
 internal sealed partial class PayExSimulator
 {
+    private const string NumberCounter = "payex.numbers";
+    private const string GuidCounter = "payex.guids";
+
     private readonly Lock _lock = new();
+    private readonly ChangeSet _changes;
     private readonly Dictionary<string, PayExPayment> _payments = [];
     private readonly SimulatorOptions _options;
     private readonly SimulatorClock _time;
     private long _numbers = 1000;
     private long _guids;
 
-    public PayExSimulator(IOptions<SimulatorOptions> options, SimulatorClock time, PayExCallbacks callbacks)
+    public PayExSimulator(IOptions<SimulatorOptions> options, SimulatorClock time, PayExCallbacks callbacks, SimulatorStore store)
     {
         _options = options.Value;
         _time = time;
         Callbacks = callbacks;
         Faults = new FaultInjector(Options.Create(new SimulatorOptions()));
+        _changes = new ChangeSet(store);
+        foreach (var (guid, payment) in StoredJson.ReadAll<PayExPayment>(store, StoreKinds.PayExPayment))
+        {
+            _payments[guid] = payment;
+        }
+
+        var counters = StoredJson.ReadAll<long>(store, StoreKinds.Counter).ToDictionary(c => c.Key, c => c.Value);
+        _numbers = counters.GetValueOrDefault(NumberCounter, _numbers);
+        _guids = counters.GetValueOrDefault(GuidCounter, _guids);
     }
 
     public SimulatorStats Stats { get; } = new();
@@ -79,7 +94,7 @@ internal sealed partial class PayExSimulator
         }
 
         var fingerprint = payment!.ToJsonString();
-        lock (_lock)
+        return Locked(() =>
         {
             if (_payments.Values.FirstOrDefault(p => p.PayeeReference == payeeReference) is { } existing)
             {
@@ -109,9 +124,10 @@ internal sealed partial class PayExSimulator
                 Updated = now,
             };
             _payments[created.Guid] = created;
+            Changed(created);
             Stats.Applied(payeeReference!);
             return SimResponse.Json(200, Resource(created, apiBase, expand: false));
-        }
+        });
     }
 
     public SimResponse Get(string guid, bool expand, string apiBase)
@@ -133,7 +149,7 @@ internal sealed partial class PayExSimulator
             return Problem(400, "inputerror", "Error in input data", "transaction.msisdn must be +47 and 8 digits.", [("transaction.msisdn", "must be a Norwegian number, +47XXXXXXXX.")]);
         }
 
-        lock (_lock)
+        return Locked(() =>
         {
             if (!_payments.TryGetValue(guid, out var payment))
             {
@@ -149,6 +165,7 @@ internal sealed partial class PayExSimulator
             payment.Authorizations.Add(authorization);
             payment.State = "Pending";
             payment.Msisdn = msisdn;
+            Changed(payment);
             Callbacks.Enqueue(payment, authorization);
             return SimResponse.Json(200, new JsonObject
             {
@@ -161,7 +178,7 @@ internal sealed partial class PayExSimulator
                     ["transaction"] = authorization.ToJson(payment),
                 },
             });
-        }
+        });
     }
 
     public SimResponse Capture(string guid, JsonNode? body) => Financial(guid, body, "captures", "Capture", requireAmount: true, (p, amount) =>
@@ -182,7 +199,7 @@ internal sealed partial class PayExSimulator
             return Problem(400, "inputerror", "Error in input data", "payment.operation must be Abort.", [("payment.operation", "must be Abort.")]);
         }
 
-        lock (_lock)
+        return Locked(() =>
         {
             if (!_payments.TryGetValue(guid, out var found))
             {
@@ -207,9 +224,10 @@ internal sealed partial class PayExSimulator
 
             found.State = "Aborted";
             found.Updated = _time.GetUtcNow();
+            Changed(found);
             Stats.Applied($"abort:{found.Guid}");
             return SimResponse.Json(200, Resource(found, apiBase, expand: false));
-        }
+        });
     }
 
     /// <summary>The payer approves in the Vipps app (or on the landing page for the redirect flow).</summary>
@@ -234,7 +252,7 @@ internal sealed partial class PayExSimulator
     private SimResponse Decide(string guid, bool approve, string reason)
     {
         Stats.Call(approve ? "approve" : "reject");
-        lock (_lock)
+        return Locked(() =>
         {
             if (!_payments.TryGetValue(guid, out var payment))
             {
@@ -258,9 +276,10 @@ internal sealed partial class PayExSimulator
             authorization.FailedReason = approve ? null : reason;
             payment.State = approve ? "Ready" : "Failed";
             payment.Updated = _time.GetUtcNow();
+            Changed(payment);
             Callbacks.Enqueue(payment, authorization);
             return SimResponse.Json(200, new JsonObject { ["state"] = approve ? "Authorized" : "Failed" });
-        }
+        });
     }
 
     private SimResponse Financial(string guid, JsonNode? body, string kind, string type, bool requireAmount, Func<PayExPayment, long, string?> refuse)
@@ -285,7 +304,7 @@ internal sealed partial class PayExSimulator
             return Problem(400, "inputerror", "Error in input data", "Input validation failed, error description in problems node!", problems);
         }
 
-        lock (_lock)
+        return Locked(() =>
         {
             if (!_payments.TryGetValue(guid, out var payment))
             {
@@ -318,10 +337,22 @@ internal sealed partial class PayExSimulator
             var created = Transaction(payment, kind, type, value, Number(transaction, "vatAmount"), Text(transaction, "description"), payeeReference, null, "Completed", fingerprint);
             (kind switch { "captures" => payment.Captures, "cancellations" => payment.Cancellations, _ => payment.Reversals }).Add(created);
             payment.Updated = _time.GetUtcNow();
+            Changed(payment);
             Stats.Applied(payeeReference!);
             Callbacks.Enqueue(payment, created);
             return SimResponse.Json(200, TransactionResponse(payment, created, kind));
-        }
+        });
+    }
+
+    /// <summary>Runs <paramref name="action"/> under the lock and writes what it changed before the lock is let go.</summary>
+    private T Locked<T>(Func<T> action) => _changes.Locked(_lock, action);
+
+    /// <summary>The payment changed (under the lock): it is written, with the counters, when the operation ends.</summary>
+    private void Changed(PayExPayment payment)
+    {
+        _changes.Put(StoreKinds.PayExPayment, payment.Guid, () => StoredJson.Write(payment));
+        _changes.Put(StoreKinds.Counter, NumberCounter, () => StoredJson.Write(Interlocked.Read(ref _numbers)));
+        _changes.Put(StoreKinds.Counter, GuidCounter, () => StoredJson.Write(Interlocked.Read(ref _guids)));
     }
 
     private static JsonObject TransactionResponse(PayExPayment payment, PayExTransaction transaction, string kind) => new()

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace PaymentSimulator.Vipps;
 
-/// <summary>One simulated payment. Only touched under <see cref="VippsSimulator"/>'s lock.</summary>
+/// <summary>One simulated payment. Only touched under <see cref="VippsSimulator"/>'s lock; stored as JSON (its properties are its stored form).</summary>
 internal sealed class SimPayment
 {
     public required string Reference { get; init; }
@@ -37,8 +38,9 @@ internal sealed class SimPayment
 
     public string? RedirectUrl { get; set; }
 
-    public List<JsonObject> Events { get; } = [];
+    public List<JsonObject> Events { get; init; } = [];
 
+    [JsonIgnore]
     public long Remaining => Authorized - Captured - Cancelled;
 
     public JsonObject Money(long value) => new() { ["currency"] = Currency, ["value"] = value };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace PaymentSimulator.Vipps;
 
@@ -8,6 +9,7 @@ internal sealed record SimResponse(int Status, JsonNode? Body, string ContentTyp
     /// <summary>A <c>Retry-After</c> header to send, in seconds.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    [JsonIgnore]
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public static SimResponse Json(int status, JsonNode? body) => new(status, body);

@@ -3,13 +3,16 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PaymentSimulator.Faults;
+using PaymentSimulator.Persistence;
 using PaymentSimulator.Webhooks;
 
 namespace PaymentSimulator.Vipps;
 
 /// <summary>
 /// The simulated Vipps ePayment service: payments, their state machine and totals, idempotency, tokens and the event
-/// log, all in memory behind one lock (safe under many concurrent requests; gone with the process).
+/// log, in memory behind one lock (safe under many concurrent requests). With a <see cref="SimulatorStore"/> file every
+/// change is written before it is answered, the change and its idempotency record in one transaction, and a restarted
+/// simulator carries on where it stopped; without one it is gone with the process.
 /// </summary>
 internal sealed partial class VippsSimulator
 {
@@ -28,7 +31,10 @@ internal sealed partial class VippsSimulator
     private static readonly Dictionary<string, long> MinimumAmounts = new() { ["NOK"] = 100, ["DKK"] = 1, ["EUR"] = 1 };
     private static readonly string[] UserFlows = ["WEB_REDIRECT", "NATIVE_REDIRECT", "PUSH_MESSAGE", "QR"];
 
+    private const string SequenceCounter = "vipps.sequence";
+
     private readonly Lock _lock = new();
+    private readonly ChangeSet _changes;
     private readonly Dictionary<string, SimPayment> _payments = [];
     private readonly Dictionary<string, IdempotencyRecord> _idempotency = [];
     private readonly Dictionary<string, DateTimeOffset> _tokens = [];
@@ -38,12 +44,29 @@ internal sealed partial class VippsSimulator
 
     private readonly WebhookHub _webhooks;
 
-    public VippsSimulator(IOptions<SimulatorOptions> options, SimulatorClock time, WebhookHub webhooks, FaultInjector faults)
+    public VippsSimulator(IOptions<SimulatorOptions> options, SimulatorClock time, WebhookHub webhooks, FaultInjector faults, SimulatorStore store)
     {
         _options = options.Value;
         _time = time;
         _webhooks = webhooks;
         Faults = faults;
+        _changes = new ChangeSet(store);
+        foreach (var (reference, payment) in StoredJson.ReadAll<SimPayment>(store, StoreKinds.VippsPayment))
+        {
+            _payments[reference] = payment;
+        }
+
+        foreach (var (key, record) in StoredJson.ReadAll<IdempotencyRecord>(store, StoreKinds.VippsIdempotency))
+        {
+            _idempotency[key] = record;
+        }
+
+        foreach (var (token, expires) in StoredJson.ReadAll<DateTimeOffset>(store, StoreKinds.VippsToken))
+        {
+            _tokens[token] = expires;
+        }
+
+        _sequence = StoredJson.ReadAll<long>(store, StoreKinds.Counter).FirstOrDefault(c => c.Key == SequenceCounter).Value;
     }
 
     public SimulatorStats Stats { get; } = new();
@@ -67,12 +90,14 @@ internal sealed partial class VippsSimulator
 
         var now = _time.GetUtcNow();
         var expires = now + _options.TokenLifetime;
-        string token;
-        lock (_lock)
+        var token = Locked(() =>
         {
-            token = $"sim-token-{++_sequence:D8}";
-            _tokens[token] = expires;
-        }
+            var issued = $"sim-token-{Interlocked.Increment(ref _sequence):D8}";
+            _tokens[issued] = expires;
+            _changes.Put(StoreKinds.VippsToken, issued, () => StoredJson.Write(expires));
+            CountersChanged();
+            return issued;
+        });
 
         // Every field is a string, as in the real API.
         var seconds = ((long)_options.TokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -163,7 +188,7 @@ internal sealed partial class VippsSimulator
     public SimResponse Get(string reference)
     {
         Stats.Call("get");
-        lock (_lock)
+        return Locked(() =>
         {
             if (Find(reference) is not { } payment)
             {
@@ -186,18 +211,15 @@ internal sealed partial class VippsSimulator
             }
 
             return SimResponse.Json(200, body);
-        }
+        });
     }
 
     public SimResponse Events(string reference)
     {
         Stats.Call("events");
-        lock (_lock)
-        {
-            return Find(reference) is { } payment
-                ? SimResponse.Json(200, new JsonArray(payment.Events.Select(e => (JsonNode)e.DeepClone()).ToArray()))
-                : NotFound(reference);
-        }
+        return Locked(() => Find(reference) is { } payment
+            ? SimResponse.Json(200, new JsonArray(payment.Events.Select(e => (JsonNode)e.DeepClone()).ToArray()))
+            : NotFound(reference));
     }
 
     public SimResponse Capture(string reference, string? key, JsonNode? body)
@@ -318,7 +340,7 @@ internal sealed partial class VippsSimulator
     public SimResponse Approve(string reference)
     {
         Stats.Call("approve");
-        lock (_lock)
+        return Locked(() =>
         {
             if (Find(reference) is not { } payment)
             {
@@ -339,6 +361,7 @@ internal sealed partial class VippsSimulator
             {
                 // "Unknown result for 1 hour": no decision yet, and the payment does not expire in the normal window.
                 payment.ExpiresAt = payment.CreatedAt + TimeSpan.FromHours(1);
+                Changed(payment);
                 return SimResponse.Json(202, new JsonObject { ["state"] = payment.State });
             }
 
@@ -346,14 +369,14 @@ internal sealed partial class VippsSimulator
             payment.Authorized = payment.Amount;
             AddEvent(payment, "AUTHORIZED", payment.Amount, null);
             return SimResponse.Json(200, new JsonObject { ["state"] = payment.State });
-        }
+        });
     }
 
     /// <summary>The customer rejects (ABORTED) or lets the payment run out (EXPIRED), at once.</summary>
     public SimResponse End(string reference, string state)
     {
         Stats.Call(state == "ABORTED" ? "reject" : "expire");
-        lock (_lock)
+        return Locked(() =>
         {
             if (Find(reference) is not { } payment)
             {
@@ -368,18 +391,15 @@ internal sealed partial class VippsSimulator
             payment.State = state;
             AddEvent(payment, state, payment.Amount, null);
             return SimResponse.Json(200, new JsonObject { ["state"] = payment.State });
-        }
+        });
     }
 
     /// <summary>What the landing page shows; null when the reference or token is unknown.</summary>
     public (string Merchant, string Amount, string? Description, string State, string? ReturnUrl)? Landing(string reference, string? token)
     {
-        lock (_lock)
-        {
-            return Find(reference) is { } payment && payment.LandingToken == token
-                ? (_options.MerchantName, $"{payment.Amount / 100}.{payment.Amount % 100:D2} {payment.Currency}", payment.Description, payment.State, payment.ReturnUrl)
-                : null;
-        }
+        return Locked<(string, string, string?, string, string?)?>(() => Find(reference) is { } payment && payment.LandingToken == token
+            ? (_options.MerchantName, $"{payment.Amount / 100}.{payment.Amount % 100:D2} {payment.Currency}", payment.Description, payment.State, payment.ReturnUrl)
+            : null);
     }
 
     // ---- Plumbing ----
@@ -398,10 +418,7 @@ internal sealed partial class VippsSimulator
                 return SimResponse.Problem(400, "Bad Request", "The Idempotency-Key header is required.", field: "Idempotency-Key");
             }
 
-            lock (_lock)
-            {
-                return execute();
-            }
+            return Locked(execute);
         }
 
         if (key.Length is 0 or > 50)
@@ -410,7 +427,7 @@ internal sealed partial class VippsSimulator
         }
 
         var canonical = body?.ToJsonString() ?? "";
-        lock (_lock)
+        return Locked(() =>
         {
             if (_idempotency.TryGetValue(key, out var earlier))
             {
@@ -432,7 +449,9 @@ internal sealed partial class VippsSimulator
             var response = execute();
             if (response.Status < 500)
             {
-                _idempotency[key] = new IdempotencyRecord(operation, reference, canonical, response);
+                var record = new IdempotencyRecord(operation, reference, canonical, response);
+                _idempotency[key] = record;
+                _changes.Put(StoreKinds.VippsIdempotency, key, () => StoredJson.Write(record));
             }
 
             if (response.IsSuccess)
@@ -441,8 +460,21 @@ internal sealed partial class VippsSimulator
             }
 
             return response;
-        }
+        });
     }
+
+    /// <summary>Runs <paramref name="action"/> under the lock and writes what it changed before the lock is let go.</summary>
+    private T Locked<T>(Func<T> action) => _changes.Locked(_lock, action);
+
+    /// <summary>The payment changed (under the lock): it is written, with the counters, when the operation ends.</summary>
+    private void Changed(SimPayment payment)
+    {
+        _changes.Put(StoreKinds.VippsPayment, payment.Reference, () => StoredJson.Write(payment));
+        CountersChanged();
+    }
+
+    private void CountersChanged() =>
+        _changes.Put(StoreKinds.Counter, SequenceCounter, () => StoredJson.Write(Interlocked.Read(ref _sequence)));
 
     private SimPayment? Find(string reference)
     {
@@ -577,6 +609,7 @@ internal sealed partial class VippsSimulator
         }
 
         payment.Events.Add(entry);
+        Changed(payment);
         _webhooks.Publish(_options.MerchantSerialNumber, payment.Reference, entry);
     }
 

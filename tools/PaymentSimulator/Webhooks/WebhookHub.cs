@@ -1,18 +1,32 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using PaymentSimulator.Faults;
+using PaymentSimulator.Persistence;
 
 namespace PaymentSimulator.Webhooks;
 
 /// <summary>
 /// The Webhooks API's registrations and the queues of deliveries: one queue per registration and payment, so events
 /// of a payment reach a registration in order and a failing one blocks the ones after it (as Vipps documents).
+/// Registrations (with their secrets) are kept in the <see cref="SimulatorStore"/> when it has a file; deliveries
+/// still queued when the process stops are not (the orchestrator polls for what a lost webhook would have said).
 /// </summary>
-internal sealed class WebhookHub(SimulatorClock time, FaultInjector faults)
+internal sealed class WebhookHub
 {
     private readonly Lock _lock = new();
-    private readonly List<WebhookRegistration> _registrations = [];
+    private readonly List<WebhookRegistration> _registrations;
     private readonly Dictionary<(Guid, string), LinkedList<WebhookDelivery>> _queues = [];
+    private readonly SimulatorClock _time;
+    private readonly FaultInjector _faults;
+    private readonly SimulatorStore _store;
+
+    public WebhookHub(SimulatorClock time, FaultInjector faults, SimulatorStore store)
+    {
+        _time = time;
+        _faults = faults;
+        _store = store;
+        _registrations = [.. StoredJson.ReadAll<WebhookRegistration>(store, StoreKinds.WebhookRegistration).Select(r => r.Value)];
+    }
 
     /// <summary>Wakes the delivery loop.</summary>
     public SemaphoreSlim Pending { get; } = new(0);
@@ -20,9 +34,10 @@ internal sealed class WebhookHub(SimulatorClock time, FaultInjector faults)
     public WebhookRegistration Register(Uri url, IReadOnlyList<string> events)
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-        var registration = new WebhookRegistration(Guid.CreateVersion7(time.GetUtcNow()), url, events, secret);
+        var registration = new WebhookRegistration(Guid.CreateVersion7(_time.GetUtcNow()), url, events, secret);
         lock (_lock)
         {
+            _store.Write([new StoreRow(StoreKinds.WebhookRegistration, registration.Id.ToString(), StoredJson.Write(registration))]);
             _registrations.Add(registration);
         }
 
@@ -46,6 +61,7 @@ internal sealed class WebhookHub(SimulatorClock time, FaultInjector faults)
                 _queues.Remove(key);
             }
 
+            _store.Write([new StoreRow(StoreKinds.WebhookRegistration, id.ToString(), null)]);
             return _registrations.RemoveAll(r => r.Id == id) > 0;
         }
     }
@@ -65,12 +81,12 @@ internal sealed class WebhookHub(SimulatorClock time, FaultInjector faults)
         {
             foreach (var registration in _registrations.Where(r => r.Events.Contains(eventType)))
             {
-                var copies = faults.WebhookCopies();
+                var copies = _faults.WebhookCopies();
                 for (var i = 0; i < copies; i++)
                 {
-                    var delivery = new WebhookDelivery(registration, reference, body) { NextAttemptAt = time.GetUtcNow() + faults.WebhookDelay() };
+                    var delivery = new WebhookDelivery(registration, reference, body) { NextAttemptAt = _time.GetUtcNow() + _faults.WebhookDelay() };
                     var queue = Queue(registration.Id, reference);
-                    if (faults.ReorderWebhook() && queue.Count > 0)
+                    if (_faults.ReorderWebhook() && queue.Count > 0)
                     {
                         queue.AddBefore(queue.Last!, delivery);
                     }
@@ -88,7 +104,7 @@ internal sealed class WebhookHub(SimulatorClock time, FaultInjector faults)
     /// <summary>The head of every queue whose next attempt is due.</summary>
     public List<WebhookDelivery> Due()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         lock (_lock)
         {
             return _queues.Values.Where(q => q.Count > 0 && q.First!.Value.NextAttemptAt <= now).Select(q => q.First!.Value).ToList();
@@ -120,7 +136,7 @@ internal sealed class WebhookHub(SimulatorClock time, FaultInjector faults)
         }
 
         var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, delivery.Attempts - 1)));
-        delivery.NextAttemptAt = time.GetUtcNow() + backoff;
+        delivery.NextAttemptAt = _time.GetUtcNow() + backoff;
         return true;
     }
 
