@@ -44,13 +44,13 @@ public sealed class CompiledInfra : IAsyncLifetime
     private readonly string _work = Directory.CreateTempSubdirectory("orderpayments-infra-").FullName;
 
     /// <summary><c>bicep build infra/main.bicep</c>.</summary>
-    public BicepRun Build { get; private set; } = null!;
+    public ToolRun Build { get; private set; } = null!;
 
     /// <summary><c>bicep lint</c> over every <c>.bicep</c> file under <c>infra/</c>.</summary>
-    public BicepRun Lint { get; private set; } = null!;
+    public ToolRun Lint { get; private set; } = null!;
 
     /// <summary><c>bicep snapshot</c> of main.bicep with the sample parameters.</summary>
-    public BicepRun Snapshot { get; private set; } = null!;
+    public ToolRun Snapshot { get; private set; } = null!;
 
     /// <summary>The compiled ARM template (main.json).</summary>
     public JsonObject Template { get; private set; } = null!;
