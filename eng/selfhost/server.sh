@@ -21,7 +21,7 @@ echo "127.0.0.1 pay.example.com" >> /etc/hosts
 export SELFHOST_STATE="$work/state"
 mkdir -p "$SELFHOST_STATE"
 chmod 0755 "$SELFHOST_STATE"
-export PATH="$repo/eng/selfhost/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+export PATH="$repo/eng/selfhost/stand-ins:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 mkdir -p "$work/server"
 ln -s "$repo/deploy" "$work/server/deploy"
 ln -s "$repo/out" "$work/server/out"
