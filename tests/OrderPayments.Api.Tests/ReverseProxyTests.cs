@@ -56,10 +56,18 @@ public sealed class ReverseProxyTests
     [Fact]
     public void Build_AKnownProxyThatIsNoAddress_FailsNamingTheSetting()
     {
-        var exception = Should.Throw<InvalidOperationException>(() => ApiApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--environment", "Development", "--OrderPayments:ReverseProxy:KnownProxies:0=proxy.example", $"--OrderPayments:Store:Path={Path.Combine(ApiHost.TemporaryDirectory(), "orders.db")}"]));
+        var directory = ApiHost.TemporaryDirectory();
+        try
+        {
+            var exception = Should.Throw<InvalidOperationException>(() => ApiApp.Build(
+                ["--urls", "http://127.0.0.1:0", "--environment", "Development", "--OrderPayments:ReverseProxy:KnownProxies:0=proxy.example", $"--OrderPayments:Store:Path={Path.Combine(directory, "orders.db")}"]));
 
-        exception.Message.ShouldContain("OrderPayments:ReverseProxy:KnownProxies has 'proxy.example'");
+            exception.Message.ShouldContain("OrderPayments:ReverseProxy:KnownProxies has 'proxy.example'");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static Task<ApiHost> StartAsync(string? knownProxy)
