@@ -1,6 +1,8 @@
 // OrderPayments on Azure: the Functions app (Flex Consumption, isolated worker, Durable Functions on Azure Storage),
-// its storage account with the two queues, Key Vault for the Vipps secrets, Application Insights + Log Analytics.
+// its storage account with the app's queues, Key Vault for the provider secrets, Application Insights + Log Analytics.
 // One user-assigned managed identity; no shared keys. Deploy with `azd up` (azure.yaml at the repository root).
+// Every resource is declared here and in app/ with a pinned API version (no registry modules), so the Bicep CLI
+// compiles and type-checks the whole deployment offline; tests/OrderPayments.Infra.Tests does so on every build.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -53,20 +55,29 @@ var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = '${abbrs.webSitesFunctions}orderpayments-${resourceToken}'
-var taskHubName = 'OrderPayments'
 var deploymentContainerName = 'app-package-${take(resourceToken, 7)}'
+// Names known before deployment (not taken from module outputs), so What-If predicts the role assignments precisely.
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}orderpayments-${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var keyVaultName = '${abbrs.keyVaultVaults}${take(resourceToken, 17)}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 
-resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+// The queues the Functions app's bindings use (functions.metadata): provider notifications, queued by the webhook and
+// callback functions and applied by a queue trigger, and the fulfillment system's shipments. Their poison queues are
+// created by the Functions host on first use.
+var queueNames = ['payment-notifications', 'order-fulfillments']
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
   tags: tags
 }
 
-module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+module identity 'app/identity.bicep' = {
   name: 'identity'
   scope: rg
   params: {
-    name: '${abbrs.managedIdentityUserAssignedIdentities}orderpayments-${resourceToken}'
+    name: identityName
     location: location
     tags: tags
   }
@@ -76,10 +87,11 @@ module storage 'app/storage.bicep' = {
   name: 'storage'
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    queueNames: queueNames
   }
 }
 
@@ -87,7 +99,7 @@ module vault 'app/keyvault.bicep' = {
   name: 'keyvault'
   scope: rg
   params: {
-    name: '${abbrs.keyVaultVaults}${take(resourceToken, 17)}'
+    name: keyVaultName
     location: location
     tags: tags
     vippsClientSecret: vippsClientSecret
@@ -102,7 +114,7 @@ module monitoring 'app/monitoring.bicep' = {
   scope: rg
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
   }
@@ -111,11 +123,12 @@ module monitoring 'app/monitoring.bicep' = {
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
+  dependsOn: [identity, storage, vault, monitoring]
   params: {
-    storageAccountName: storage.outputs.name
-    keyVaultName: vault.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    identityPrincipalId: identity.outputs.principalId
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
+    applicationInsightsName: applicationInsightsName
+    identityName: identityName
     userPrincipalId: principalId
   }
 }
@@ -123,18 +136,20 @@ module rbac 'app/rbac.bicep' = {
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
-  dependsOn: [rbac]
+  dependsOn: [rbac, storage, vault]
   params: {
     name: functionAppName
+    planName: '${abbrs.webServerFarms}orderpayments-${resourceToken}'
     location: location
     tags: tags
     identityId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    keyVaultUri: vault.outputs.uri
-    taskHubName: taskHubName
+    keyVaultName: keyVaultName
+    vippsWebhookSecretSet: !empty(vippsWebhookSecret)
+    payexAccessTokenSet: !empty(payexAccessToken)
     vippsBaseUrl: vippsBaseUrl
     vippsClientId: vippsClientId
     vippsMerchantSerialNumber: vippsMerchantSerialNumber
@@ -146,6 +161,7 @@ module api 'app/api.bicep' = {
 
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output VIPPS_WEBHOOK_URL string = api.outputs.webhookUrl

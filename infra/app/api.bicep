@@ -1,7 +1,9 @@
-// The Functions app: Flex Consumption, .NET isolated worker, user-assigned identity for storage (no connection
-// strings), Key Vault references for the Vipps secrets. Every setting the code reads (HostSettings.FunctionsApp) is
-// set here; a test in tests/OrderPayments.Application.Tests checks it.
+// The Functions app: Flex Consumption, .NET isolated worker, the user-assigned identity for storage (no connection
+// strings), Key Vault references for the provider secrets. The app settings are exactly the settings the app reads
+// (local.settings.sample.json, the bindings' connections in functions.metadata, host.json's references);
+// tests/OrderPayments.Infra.Tests checks that on the compiled template.
 param name string
+param planName string
 param location string
 param tags object
 param identityId string
@@ -9,8 +11,12 @@ param identityClientId string
 param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsConnectionString string
-param keyVaultUri string
-param taskHubName string
+@description('The Key Vault holding the provider secrets (Key Vault references name it and the secret).')
+param keyVaultName string
+@description('Whether Key Vault holds vipps-webhook-secret (created once the webhook is registered).')
+param vippsWebhookSecretSet bool
+@description('Whether Key Vault holds payex-access-token (PayEx is used only then).')
+param payexAccessTokenSet bool
 param vippsBaseUrl string
 param vippsClientId string
 param vippsMerchantSerialNumber string
@@ -18,11 +24,20 @@ param payexBaseUrl string
 param payexPayeeId string
 param payexDefaultCompleteUrl string
 
-// Without a payee id PayEx is off: the token setting stays empty (a reference to a missing secret would not resolve).
-var payexAccessTokenReference = empty(payexPayeeId) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/payex-access-token)'
+// The task hub's name (host.json: "hubName": "%TASKHUB_NAME%"): letters and digits, 3 to 45, starting with a letter.
+var taskHubName = 'OrderPayments'
+
+// A reference to a secret that does not exist would not resolve (the app would read the reference text itself), so
+// an optional secret's setting stays empty until the secret is there.
+var vippsWebhookSecretReference = vippsWebhookSecretSet ? '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=vipps-webhook-secret)' : ''
+var payexAccessTokenReference = payexAccessTokenSet ? '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=payex-access-token)' : ''
+
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: storageAccountName
+}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: 'plan-${name}'
+  name: planName
   location: location
   tags: tags
   kind: 'functionapp'
@@ -52,7 +67,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/${deploymentContainerName}'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -71,13 +86,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
     }
   }
 
   resource settings 'config' = {
     name: 'appsettings'
     properties: {
-      // AzureWebJobsStorage, identity-based: the host and the queue triggers reach storage with the app's identity.
+      // AzureWebJobsStorage, identity-based: the host, the queue bindings, the task hub and the app's tables reach
+      // storage with the app's identity.
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -86,21 +103,21 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       TASKHUB_NAME: taskHubName
       Vipps__BaseUrl: vippsBaseUrl
       Vipps__ClientId: vippsClientId
-      Vipps__ClientSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/vipps-client-secret)'
-      Vipps__SubscriptionKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/vipps-subscription-key)'
+      Vipps__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=vipps-client-secret)'
+      Vipps__SubscriptionKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=vipps-subscription-key)'
       Vipps__MerchantSerialNumber: vippsMerchantSerialNumber
-      Vipps__WebhookUrl: 'https://${name}.azurewebsites.net/api/webhooks/vipps'
-      Vipps__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/vipps-webhook-secret)'
+      Vipps__WebhookUrl: 'https://${app.properties.defaultHostName}/api/webhooks/vipps'
+      Vipps__WebhookSecret: vippsWebhookSecretReference
       Vipps__SystemName: 'OrderPayments'
       Vipps__SystemVersion: '0.1.0'
       Vipps__PluginName: 'OrderPayments.Functions'
       Vipps__PluginVersion: '0.1.0'
-      // PayEx is used when its token secret holds a value (empty disables it).
+      // PayEx is used when its token holds a value (empty disables it).
       PayEx__BaseUrl: payexBaseUrl
       PayEx__AccessToken: payexAccessTokenReference
       PayEx__PayeeId: payexPayeeId
       PayEx__PayeeName: 'OrderPayments'
-      PayEx__CallbackUrl: 'https://${name}.azurewebsites.net/api/callbacks/payex'
+      PayEx__CallbackUrl: 'https://${app.properties.defaultHostName}/api/callbacks/payex'
       PayEx__DefaultCompleteUrl: payexDefaultCompleteUrl
       PayEx__Language: 'nb-NO'
     }
@@ -108,4 +125,4 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output name string = app.name
-output webhookUrl string = 'https://${name}.azurewebsites.net/api/webhooks/vipps'
+output webhookUrl string = 'https://${app.properties.defaultHostName}/api/webhooks/vipps'

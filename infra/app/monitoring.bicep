@@ -1,29 +1,33 @@
-// Log Analytics + workspace-based Application Insights (local auth off: the app authenticates with its identity).
+// Log Analytics + workspace-based Application Insights (local auth off: telemetry is sent with the app's identity and
+// the Monitoring Metrics Publisher role, rbac.bicep).
 param logAnalyticsName string
 param applicationInsightsName string
 param location string
 param tags object
 
-module workspace 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
-  name: 'log-analytics'
-  params: {
-    name: logAnalyticsName
-    location: location
-    tags: tags
-    dataRetention: 30
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
   }
 }
 
-module insights 'br/public:avm/res/insights/component:0.6.0' = {
-  name: 'application-insights'
-  params: {
-    name: applicationInsightsName
-    location: location
-    tags: tags
-    workspaceResourceId: workspace.outputs.resourceId
-    disableLocalAuth: true
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: applicationInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    DisableLocalAuth: true
   }
 }
 
-output applicationInsightsName string = insights.outputs.name
-output applicationInsightsConnectionString string = insights.outputs.connectionString
+output applicationInsightsName string = insights.name
+output applicationInsightsConnectionString string = insights.properties.ConnectionString

@@ -49,7 +49,7 @@ public static partial class ApiApp
         var embedded = SimulatorEmbedded(configuration, builder.Environment.IsDevelopment());
         var overrides = new Dictionary<string, string?>
         {
-            ["Runtime:DatabasePath"] = configuration["Runtime:DatabasePath"] ?? settings.Store.Path,
+            ["Runtime:DatabasePath"] = StoreBackup.StorePath(configuration, settings),
         };
         if (embedded)
         {
@@ -88,6 +88,10 @@ public static partial class ApiApp
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
 
         builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
+        var behindProxy = ReverseProxy.Configure(builder.Services, configuration);
+        // Under systemd (deploy/orderpayments.service, Type=notify): ready once Kestrel listens, logs in the journal's
+        // format. Nothing changes anywhere else.
+        builder.Services.AddSystemd();
         builder.Services.AddProblemDetails();
         builder.Services.AddApiDocument();
         builder.Services.AddOrderPaymentsRuntime(configuration);
@@ -114,6 +118,12 @@ public static partial class ApiApp
         }
 
         var app = builder.Build();
+        if (behindProxy)
+        {
+            // First: everything after it (the PayEx source check, logs, telemetry) sees the caller the proxy saw.
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledAsync));
         app.UseStatusCodePages(WriteStatusCodeAsync);
         if (embedded)
