@@ -62,10 +62,10 @@ var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var keyVaultName = '${abbrs.keyVaultVaults}${take(resourceToken, 17)}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 
-// The queues the Functions app's bindings use (functions.metadata): provider notifications, queued by the webhook and
-// callback functions and applied by a queue trigger, and the fulfillment system's shipments. Their poison queues are
-// created by the Functions host on first use.
-var queueNames = ['payment-notifications', 'order-fulfillments']
+// The queue the Functions app's bindings use (functions.metadata): the fulfillment system's shipments. (Webhooks and
+// callbacks are recorded in their HTTP request, as the self-hosted API does.) Its poison queue is created by the
+// Functions host on first use.
+var queueNames = ['order-fulfillments']
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'

@@ -101,6 +101,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
       TASKHUB_NAME: taskHubName
+      // How long a finished order keeps its orchestration history, inbox and deliveries before they are purged (its
+      // row in the orders table stays, so it still answers); 00:00:00 keeps everything.
+      Durable__FinishedOrderRetention: '30.00:00:00'
       Vipps__BaseUrl: vippsBaseUrl
       Vipps__ClientId: vippsClientId
       Vipps__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=vipps-client-secret)'

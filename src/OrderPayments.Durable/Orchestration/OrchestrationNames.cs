@@ -36,9 +36,6 @@ public static class OrchestrationNames
     /// <summary>The provider-call activity of <see cref="Domain.Workflow.AbortPayment"/>.</summary>
     public const string AbortPayment = nameof(Domain.Workflow.AbortPayment);
 
-    /// <summary>The queue of verified provider notifications (the Functions app's webhook and callback routes write it).</summary>
-    public const string NotificationsQueue = "payment-notifications";
-
     /// <summary>The fulfillment system's shipments (the contract both hosts read: <see cref="FulfillmentMessage"/>).</summary>
     public const string FulfillmentsQueue = FulfillmentMessage.DefaultQueueName;
 
