@@ -38,6 +38,14 @@ public static class OrderPaymentOrchestration
     /// <summary>The most provider calls of one order in flight at once (more wait their turn).</summary>
     public const int MaxCallsInFlight = 8;
 
+    /// <summary>
+    /// The most history events one generation makes itself: each step is two events (scheduled and completed, or a timer
+    /// created and fired), each episode two more (started and completed), and a generation takes at most
+    /// <see cref="MaxStepsPerGeneration"/> steps plus the calls in flight and a sync when it fills up. Each doorbell that
+    /// arrives adds one event more.
+    /// </summary>
+    public const int MaxHistoryEventsPerGeneration = 4 * (MaxStepsPerGeneration + MaxCallsInFlight + 2);
+
     /// <summary>While calls are in flight, what the orchestration did is still synced at the latest this many steps after it changed.</summary>
     public const int MaxStepsBeforeSync = 10;
 

@@ -316,6 +316,124 @@ public abstract class EngineScenarios
         }
     }
 
+    [Fact]
+    public async Task Issue24_RepeatedCancelAfterAPartialCapture_IsAnsweredWithTheFirstOnesOutcome()
+    {
+        await using var api = await StartAsync();
+        await api.CustomerAsync((string)(await api.StartPaymentAsync("again-1", 1000))["reference"]!, "approve");
+        await api.WaitForStatusAsync("again-1", "Authorized");
+        await api.FulfillAsync("again-1", "ship-1", 300);
+        await api.WaitForOrderAsync("again-1", o => (long?)o["amounts"]!["captured"] == 300, "partly captured");
+        (await api.PostAsync("api/orders/again-1/cancellation", new JsonObject())).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await api.WaitForOrderAsync("again-1", o => (long?)o["amounts"]!["cancelled"] == 700, "the rest released");
+
+        // While the first one's outcome is being recorded a repeat is answered "accepted" again; then with that outcome.
+        var repeat = await OutcomeOfRepeatAsync(() => api.PostAsync("api/orders/again-1/cancellation", new JsonObject()));
+
+        repeat.ShouldBe("200 applied repeated");
+    }
+
+    [Fact]
+    public async Task Issue24_RepeatAfterTheOrderEnded_IsAnsweredWithItsRecordedOutcome()
+    {
+        await using var api = await StartAsync();
+        await api.StartPaymentAsync("ended-1", 1000);
+        (await api.PostAsync("api/orders/ended-1/cancellation", new JsonObject())).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await api.WaitForOrderAsync("ended-1", o => (string?)o["status"] == "Cancelled" && (int?)o["pendingSignals"] == 0, "cancelled");
+
+        var repeat = await OutcomeOfRepeatAsync(() => api.PostAsync("api/orders/ended-1/cancellation", new JsonObject()));
+        using var shipment = await api.FulfillAsync("ended-1", "ship-1");
+
+        repeat.ShouldBe("200 applied repeated");
+        shipment.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        ((string?)(await ApiHost.ProblemAsync(shipment))["type"]).ShouldBe("urn:orderpayments:problem:not-allowed");
+    }
+
+    [Fact]
+    public async Task Issue24_ShipmentAnsweredAccepted_IsListedOrCountedAsPendingAtOnce()
+    {
+        await using var api = await StartAsync();
+        await api.CustomerAsync((string)(await api.StartPaymentAsync("pending-1", 1000))["reference"]!, "approve");
+        await api.WaitForStatusAsync("pending-1", "Authorized");
+
+        using var shipped = await api.FulfillAsync("pending-1", "ship-1", 400);
+        var order = await api.GetOrderAsync("pending-1");
+
+        shipped.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var listed = order["shipments"]!.AsArray().Any(s => (string?)s!["shipmentId"] == "ship-1");
+        (listed || (int?)order["pendingSignals"] >= 1).ShouldBeTrue($"an accepted shipment is applied or counted as pending: {order.ToJsonString()}");
+    }
+
+    [Fact]
+    public async Task Issue24_VersionsOfAnOrder_CountItsChanges()
+    {
+        // No poll while the test runs: every change comes from the steps below.
+        await using var api = await StartAsync(new() { ["Workflow:FirstPollDelay"] = "00:10:00", ["Workflow:MaxPollInterval"] = "00:10:00" });
+        var reference = (string)(await api.StartPaymentAsync("versions-1", 1000))["reference"]!;
+        var awaiting = await api.WaitForOrderAsync("versions-1", o => (string?)o["status"] == "AwaitingCustomer", "created");
+        await api.CustomerAsync(reference, "approve");
+        var authorized = await api.WaitForStatusAsync("versions-1", "Authorized");
+        await api.FulfillAsync("versions-1", "ship-1");
+        var captured = await api.WaitForOrderAsync("versions-1", o => (string?)o["status"] == "Captured" && o["shipments"]![0]!["outcome"]!.GetValue<string>() == "Succeeded", "captured");
+        await api.WaitForOrderAsync("versions-1", o => (int?)o["pendingSignals"] == 0, "the capture's webhook applied");
+
+        // Started 1, created 2, authorized 3, shipped 4, captured 5; the CAPTURED webhook echoes the capture: no change.
+        ((long?)awaiting["version"], (long?)authorized["version"], (long?)captured["version"], (long?)(await api.GetOrderAsync("versions-1"))["version"])
+            .ShouldBe((2L, 3L, 5L, 5L));
+    }
+
+    [Fact]
+    public async Task Issue24_BodyThatIsNotJson_Answers415()
+    {
+        await using var api = await StartAsync();
+        using var content = new StringContent("shipmentId=ship-1", System.Text.Encoding.UTF8, "text/plain");
+
+        using var response = await api.Http.PostAsync("api/orders/any-1/fulfillments", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        ((string?)(await ApiHost.ProblemAsync(response))["type"]).ShouldBe("urn:orderpayments:problem:unsupported-media-type");
+    }
+
+    [Fact]
+    public async Task Issue24_ProviderNotifications_AnsweredAsTheApiAnswersThem()
+    {
+        await using var api = await StartAsync();
+        var reference = (string)(await api.StartPaymentAsync("notified-1", 1000))["reference"]!;
+        using var callback = new StringContent(
+            """{"payment":{"id":"/psp/vipps/payments/other","number":1},"transaction":{"id":"/psp/vipps/payments/other/authorizations/1","number":1}}""",
+            System.Text.Encoding.UTF8,
+            "application/json");
+        using var forged = new StringContent("""{"reference":"notified-1-1","name":"AUTHORIZED"}""", System.Text.Encoding.UTF8, "application/json");
+        forged.Headers.Add("x-ms-date", "Thu, 30 Mar 2023 08:38:32 GMT");
+        forged.Headers.Add("x-ms-content-sha256", "lNlsp1XA03N34HrQsVzPgJKtC+r7l/RBF4V3JQUWMj4=");
+
+        using var payEx = await api.Anonymous.PostAsync($"api/callbacks/payex?reference={reference}", callback);
+        using var vipps = await api.Anonymous.PostAsync("api/webhooks/vipps", forged);
+
+        // A PayEx callback about a Vipps order reaches nothing (answered, ignored); an unsigned webhook is refused.
+        payEx.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await payEx.Content.ReadFromJsonAsync<JsonObject>())!.ToJsonString().ShouldBe("""{"recorded":0,"ignored":1}""");
+        vipps.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        ((string?)(await ApiHost.ProblemAsync(vipps))["type"]).ShouldBe("urn:orderpayments:problem:notification-not-authentic");
+    }
+
+    /// <summary>Repeats a signal until it is answered with its outcome (status, result, repeated), at most 20 s.</summary>
+    private static async Task<string> OutcomeOfRepeatAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var answer = "";
+        await Eventually.Holds(
+            async () =>
+            {
+                using var response = await send();
+                var receipt = await response.Content.ReadFromJsonAsync<JsonObject>();
+                answer = $"{(int)response.StatusCode} {receipt?["result"]} {((bool?)receipt?["repeated"] == true ? "repeated" : "new")}";
+                return response.StatusCode != HttpStatusCode.Accepted;
+            },
+            "the repeat answered with the first one's outcome",
+            TimeSpan.FromSeconds(20));
+        return answer;
+    }
+
     /// <summary>
     /// The order's outcome in one line: status, amounts (authorized, captured, cancelled, refunded), shipments and
     /// refunds with their outcomes, and how often the provider applied each of the order's mutations (by key).

@@ -30,7 +30,7 @@ public sealed class AzuriteTests : IClassFixture<Azurite>
     [Fact]
     public async Task Queue_SendReceiveDelete_DeliversTheMessageOnceAndLeavesTheQueueEmpty()
     {
-        var queue = new QueueClient(_azurite.ConnectionString, OrchestrationNames.NotificationsQueue);
+        var queue = new QueueClient(_azurite.ConnectionString, OrchestrationNames.FulfillmentsQueue + "-azurite-check");
         await queue.CreateIfNotExistsAsync();
 
         await queue.SendMessageAsync("""{"reference":"order-1-1"}""");
