@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
@@ -38,7 +40,11 @@ internal static class FunctionsTelemetry
                 tracing.AddHttpClientInstrumentation();
                 if (applicationInsights is not null)
                 {
-                    tracing.AddAzureMonitorTraceExporter(options => options.ConnectionString = applicationInsights);
+                    tracing.AddAzureMonitorTraceExporter(options =>
+                    {
+                        options.ConnectionString = applicationInsights;
+                        options.Credential = Credential(configuration);
+                    });
                 }
             })
             .WithMetrics(metrics =>
@@ -46,7 +52,11 @@ internal static class FunctionsTelemetry
                 metrics.AddHttpClientInstrumentation();
                 if (applicationInsights is not null)
                 {
-                    metrics.AddAzureMonitorMetricExporter(options => options.ConnectionString = applicationInsights);
+                    metrics.AddAzureMonitorMetricExporter(options =>
+                    {
+                        options.ConnectionString = applicationInsights;
+                        options.Credential = Credential(configuration);
+                    });
                 }
             });
         if (otlp)
@@ -55,5 +65,22 @@ internal static class FunctionsTelemetry
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The identity the exporter authenticates with when Application Insights takes Entra ID only (local authentication
+    /// off, as infra/ sets it): the user-assigned identity of <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>
+    /// (<c>ClientId=…;Authorization=AAD</c>), which the exporter does not read itself; null without that setting.
+    /// </summary>
+    internal static TokenCredential? Credential(IConfiguration configuration)
+    {
+        var parts = (configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
+        return parts.TryGetValue("Authorization", out var authorization) && string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(parts.TryGetValue("ClientId", out var clientId) ? ManagedIdentityId.FromUserAssignedClientId(clientId) : ManagedIdentityId.SystemAssigned)
+            : null;
     }
 }

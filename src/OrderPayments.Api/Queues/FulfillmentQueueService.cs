@@ -17,6 +17,8 @@ namespace OrderPayments.Api.Queues;
 /// A malformed message goes to the poison queue at once; one whose order is not found or refuses the shipment is retried
 /// after <see cref="FulfillmentQueueOptions.RetryDelay"/> until it was handed out
 /// <see cref="FulfillmentQueueOptions.MaxDequeueCount"/> times, then goes there too (a <see cref="PoisonEnvelope"/>).
+/// A failure of the store (the order could not be read or the signal recorded) is the store's, not the message's: the
+/// message is tried again after the retry delay, however often, and never counts toward the poison queue.
 /// An empty queue is polled less and less often (100 ms doubling up to <see cref="FulfillmentQueueOptions.MaxPollingInterval"/>,
 /// on the injected <see cref="TimeProvider"/>). Stopping ends the loop after the message in hand; the rest of its batch is
 /// made visible again.
@@ -168,8 +170,12 @@ internal sealed partial class FulfillmentQueueService : BackgroundService
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // The store failed, not the message: it is tried again after the retry delay without counting toward the
+            // poison queue (a copy goes back on the queue with its count reset, then this one is deleted: never lost, at
+            // worst handed out twice, and a shipment is recorded once).
             LogRecordFailed(_logger, _options.QueueName, message.MessageId, exception);
-            await RetryOrPoisonAsync(message, text, $"it could not be recorded: {exception.Message}", cancellationToken).ConfigureAwait(false);
+            await _queues.Queue.SendMessageAsync(message.Body, _options.RetryDelay, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _queues.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
             return;
         }
 

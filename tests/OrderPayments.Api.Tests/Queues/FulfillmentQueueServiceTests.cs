@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrderPayments.Api.Queues;
 using OrderPayments.Application.Http;
+using OrderPayments.Application.Workflows;
 
 namespace OrderPayments.Api.Tests.Queues;
 
@@ -129,6 +130,27 @@ public sealed class FulfillmentQueueServiceTests(Azurite azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task Issue24_StoreFailsMoreOftenThanMaxDequeueCount_ShipmentNotPoisonedAndCapturedOnceTheStoreIsBack()
+    {
+        // The store fails the first five times the shipment is recorded; the queue hands a message out at most twice.
+        var failing = new FailingStore(failures: 5);
+        await using var sut = await CreateSutAsync(
+            "shipments-store-down",
+            new() { [$"{Section}:MaxDequeueCount"] = "2", [$"{Section}:RetryDelay"] = "00:00:00.100" },
+            configure: builder => builder.Services.AddSingleton<IOrderPaymentClient>(sp => failing.Over(sp.GetRequiredService<OrderPayments.Runtime.EmbeddedOrderPaymentClient>())));
+        await sut.AuthorizedOrderAsync("down-1", 1000);
+
+        await sut.SendAsync(Shipment("down-1", "ship-1", 1000));
+
+        var order = await sut.Api.WaitForOrderAsync("down-1", o => (string?)o["status"] == "Captured", "captured once the store is back", TimeSpan.FromSeconds(30));
+        failing.Failed.ShouldBe(5);
+        order["shipments"]!.AsArray().Select(s => $"{s!["shipmentId"]}:{s["outcome"]}").ShouldBe(["ship-1:Succeeded"]);
+        await sut.QueueEmptiedAsync();
+        (await sut.PoisonedAsync()).ShouldBeEmpty("a store failure never counts toward the poison queue");
+        (await sut.AppliedAsync("down-1")).ShouldBe("down-1-1-capture-1=1 down-1-1-create-1=1");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_SameShipmentSentAgainAfterItWasCaptured_DeletedAndCapturedOnce()
     {
         await using var sut = await CreateSutAsync("shipments-again");
@@ -202,7 +224,7 @@ public sealed class FulfillmentQueueServiceTests(Azurite azurite) : IClassFixtur
     /// least every 200 ms), the queue and its poison queue emptied first; <paramref name="clients"/> stand in for the
     /// intake's queue clients when given.
     /// </summary>
-    private async Task<Sut> CreateSutAsync(string queueName, Dictionary<string, string?>? settings = null, FulfillmentQueueClients? clients = null)
+    private async Task<Sut> CreateSutAsync(string queueName, Dictionary<string, string?>? settings = null, FulfillmentQueueClients? clients = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -226,7 +248,15 @@ public sealed class FulfillmentQueueServiceTests(Azurite azurite) : IClassFixtur
             await poison.ClearMessagesAsync();
         }
 
-        var api = await ApiHost.StartAsync(values, configure: clients is null ? null : builder => builder.Services.AddSingleton(clients));
+        var api = await ApiHost.StartAsync(values, configure: builder =>
+        {
+            if (clients is not null)
+            {
+                builder.Services.AddSingleton(clients);
+            }
+
+            configure?.Invoke(builder);
+        });
         return new Sut(api, producer, unencoded, poison);
     }
 
@@ -295,6 +325,38 @@ public sealed class FulfillmentQueueServiceTests(Azurite azurite) : IClassFixtur
             return number == 1
                 ? throw new RequestFailedException(503, "Simulated: the process stopped before deleting the message.")
                 : await base.DeleteMessageAsync(messageId, popReceipt, cancellationToken);
+        }
+    }
+
+    /// <summary>The store (the workflow client) failing its first <paramref name="failures"/> signals, as a store out of reach does.</summary>
+    private sealed class FailingStore(int failures)
+    {
+        private readonly int _failures = failures;
+        private int _attempts;
+
+        /// <summary>How many signals were failed.</summary>
+        public int Failed => Math.Min(Volatile.Read(ref _attempts), _failures);
+
+        public IOrderPaymentClient Over(IOrderPaymentClient store) => new Client(this, store);
+
+        private sealed class Client(FailingStore failing, IOrderPaymentClient store) : IOrderPaymentClient
+        {
+            public Task<StartOutcome> StartAsync(OrderPayments.Domain.Workflow.PaymentRequest request, string? by, CancellationToken cancellationToken) => store.StartAsync(request, by, cancellationToken);
+
+            public Task<SignalOutcome> RaiseAsync(OrderPayments.Domain.OrderId orderId, OrderPayments.Domain.Workflow.WorkflowInput signal, string dedupeKey, CancellationToken cancellationToken) =>
+                signal is OrderPayments.Domain.Workflow.FulfillmentSignalled && Interlocked.Increment(ref failing._attempts) <= failing._failures
+                    ? throw new IOException("Simulated: the store is out of reach.")
+                    : store.RaiseAsync(orderId, signal, dedupeKey, cancellationToken);
+
+            public Task<OrderPayments.Domain.OrderId?> FindByReferenceAsync(OrderPayments.Domain.PaymentReference reference, CancellationToken cancellationToken) => store.FindByReferenceAsync(reference, cancellationToken);
+
+            public Task<OrderPaymentSnapshot?> GetAsync(OrderPayments.Domain.OrderId orderId, CancellationToken cancellationToken) => store.GetAsync(orderId, cancellationToken);
+
+            public Task<OrderPaymentSnapshot?> WaitForAsync(OrderPayments.Domain.OrderId orderId, Func<OrderPaymentSnapshot, bool> condition, TimeSpan timeout, CancellationToken cancellationToken) =>
+                store.WaitForAsync(orderId, condition, timeout, cancellationToken);
+
+            public Task<IReadOnlyList<OrderPaymentSnapshot>> ListAsync(OrderPayments.Domain.Workflow.PaymentStatus? status, OrderPayments.Domain.OrderId? afterOrderId, int limit, CancellationToken cancellationToken) =>
+                store.ListAsync(status, afterOrderId, limit, cancellationToken);
         }
     }
 

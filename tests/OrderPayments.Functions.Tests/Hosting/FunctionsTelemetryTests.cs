@@ -31,6 +31,15 @@ public sealed class FunctionsTelemetryTests
     }
 
     [Fact]
+    public void Credential_EntraIdAuthenticationString_IsTheUserAssignedIdentity() =>
+        FunctionsTelemetry.Credential(Configuration(("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD")))
+            .ShouldBeOfType<Azure.Identity.ManagedIdentityCredential>();
+
+    [Fact]
+    public void Credential_NoAuthenticationString_IsNone() =>
+        FunctionsTelemetry.Credential(Configuration()).ShouldBeNull();
+
+    [Fact]
     public void HostJson_TelemetryMode_IsOpenTelemetry() =>
         System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryFiles.Path("host.json")))!["telemetryMode"]!.GetValue<string>().ShouldBe("OpenTelemetry");
 
