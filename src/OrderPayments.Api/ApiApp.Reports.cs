@@ -17,12 +17,14 @@ public static partial class ApiApp
                     OrderReportRequests api,
                     CancellationToken ct) =>
                 Write(await api.ListAsync(filter.ToQuery(), after, limit, ct)))
-            .Produces<OrderSummaryPage>().ProducesProblem(400)
+            .Produces<OrderSummaryPage>().ProducesProblems(400)
+            .WithName("ListReportOrders")
             .WithSummary("Orders matching a search and filters, newest first (by start time); page with 'after'.")
             .RequireRoles(keys, ApiRole.Operator);
         reports.MapGet("/totals", async ([AsParameters] ReportFilterParameters filter, OrderReportRequests api, CancellationToken ct) =>
                 Write(await api.TotalsAsync(filter.ToQuery(), ct)))
-            .Produces<OrderTotals>().ProducesProblem(400)
+            .Produces<OrderTotals>().ProducesProblems(400)
+            .WithName("GetReportTotals")
             .WithSummary("Totals per currency (orders, requested, authorized, captured, refunded) over every order the filter matches.")
             .RequireRoles(keys, ApiRole.Operator);
         reports.MapGet("/hourly", async (
@@ -30,7 +32,8 @@ public static partial class ApiApp
                     OrderReportRequests api,
                     CancellationToken ct) =>
                 Write(await api.HourlyAsync(hours, ct)))
-            .Produces<HourlyReport>().ProducesProblem(400)
+            .Produces<HourlyReport>().ProducesProblems(400)
+            .WithName("GetHourlyReport")
             .WithSummary("Orders started and amounts captured per hour (UTC) for the last hours, every hour present.")
             .RequireRoles(keys, ApiRole.Operator);
     }

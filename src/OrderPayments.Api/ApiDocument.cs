@@ -136,6 +136,7 @@ internal static class ApiDocument
             new() { Name = "Orders", Description = "An order's payment: start it (storefront), follow it, capture per shipment (fulfillment), cancel, refund, start a new attempt." },
             new() { Name = "Notifications", Description = "Operators manage the endpoints storefront events are delivered to (signed, Standard Webhooks) and the failed deliveries." },
             new() { Name = "Webhooks", Description = "What the payment providers post to this API: Vipps webhooks (signed) and PayEx callbacks. Not called by a storefront." },
+            new() { Name = "Reports", Description = "Operators search and filter orders, total them by currency and chart them by hour (the operator console's data)." },
         };
         foreach (var server in document.Servers ?? [])
         {
