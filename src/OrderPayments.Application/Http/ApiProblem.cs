@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace OrderPayments.Application.Http;
 
 /// <summary>An RFC 9457 problem document (<c>application/problem+json</c>); <c>errors</c> names every bad field.</summary>
-/// <param name="Type">A stable URN for the kind of problem (<c>urn:orderpayments:problem:…</c>), documented in the README.</param>
+/// <param name="Type">A stable URN for the kind of problem (<c>urn:orderpayments:problem:…</c>), documented in docs/api.md.</param>
 /// <param name="Title">A short summary of the kind.</param>
 /// <param name="Status">The HTTP status code.</param>
 /// <param name="Detail">What was wrong with this request.</param>

@@ -8,7 +8,7 @@ namespace OrderPayments.Application.Storefront;
 /// The Standard Webhooks signature scheme (standardwebhooks.com): headers <c>webhook-id</c>, <c>webhook-timestamp</c>
 /// (Unix seconds) and <c>webhook-signature</c> = <c>v1,</c> + base64 HMAC-SHA256 over <c>{id}.{timestamp}.{body}</c>,
 /// keyed with the base64-decoded part of a <c>whsec_…</c> secret. Storefronts verify with that specification's
-/// libraries, or with the few lines in the README.
+/// libraries, or as docs/api.md describes.
 /// </summary>
 public static class StandardWebhooks
 {

@@ -49,12 +49,12 @@ public sealed class StandardWebhooksTests
     }
 
     [Fact]
-    public void Verify_TheReadmesExampleDelivery_IsAuthenticWithItsExampleSecret()
+    public void Verify_TheApiDocsExampleDelivery_IsAuthenticWithItsExampleSecret()
     {
-        var readme = File.ReadAllText(RepositoryFiles.Path("README.md"));
-        var secret = Regex.Match(readme, "example secret `(whsec_[^`]+)`").Groups[1].Value;
-        var delivery = Regex.Match(readme, "webhook-id: (\\S+)\nwebhook-timestamp: (\\d+)\nwebhook-signature: (\\S+)\ncontent-type: application/json\n\n(\\{.*\\})\n");
-        delivery.Success.ShouldBeTrue("the README shows one delivery");
+        var docs = File.ReadAllText(RepositoryFiles.Path(Path.Combine("docs", "api.md")));
+        var secret = Regex.Match(docs, "example secret `(whsec_[^`]+)`").Groups[1].Value;
+        var delivery = Regex.Match(docs, "webhook-id: (\\S+)\nwebhook-timestamp: (\\d+)\nwebhook-signature: (\\S+)\ncontent-type: application/json\n\n(\\{.*\\})\n");
+        delivery.Success.ShouldBeTrue("docs/api.md shows one delivery");
         var at = DateTimeOffset.FromUnixTimeSeconds(long.Parse(delivery.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
 
         StandardWebhooks.Verify(secret, delivery.Groups[1].Value, delivery.Groups[2].Value, delivery.Groups[3].Value, delivery.Groups[4].Value, at, TimeSpan.FromMinutes(5)).ShouldBeTrue();
