@@ -188,7 +188,7 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void HostJson_DurableConcurrency_ManyIoBoundActivitiesFewCpuBoundOrchestrators()
     {
-        // The reasoning is in the README ("Concurrency of the Functions host"): activities are provider calls that wait on
+        // The reasoning is in docs/azure.md ("Concurrency"): activities are provider calls that wait on
         // the network, orchestrator episodes are short and CPU-bound.
         var durable = ReadJson(RepositoryFiles.Path("host.json"))["extensions"]!["durableTask"]!;
 
