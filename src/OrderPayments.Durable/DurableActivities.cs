@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrderPayments.Application.Payments;
-using OrderPayments.Domain.Serialization;
 using OrderPayments.Durable.Orchestration;
 
 namespace OrderPayments.Durable;
@@ -42,7 +40,7 @@ public sealed partial class DurableActivities
             LogCrashed(_logger, request.Action.Key.Value, crash);
         }
 
-        return JsonSerializer.Serialize(outcome, OrderPaymentsJson.Options);
+        return new ActivityAnswer(ActivityAnswer.Fingerprint(input), outcome).ToJson();
     }
 
     /// <summary>
@@ -66,7 +64,7 @@ public sealed partial class DurableActivities
         var result = request.Drain || request.Close
             ? await _storage.Inbox.DrainAsync(request.OrderId, request.AfterSequence, request.Close, cancellationToken)
             : new SyncResult([]);
-        return (result with { OrderETag = etag }).ToJson();
+        return (result with { OrderETag = etag, For = ActivityAnswer.Fingerprint(input) }).ToJson();
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Provider call {Key} threw; it is retried with the same key.")]

@@ -72,11 +72,27 @@ public sealed class AzureStorageEngine : IAsyncDisposable
     /// <exception cref="Azure.RequestFailedException">The storage account is out of reach.</exception>
     public static async Task<AzureStorageEngine> StartAsync(AzureStorageOrchestrationServiceSettings settings, Action<DurableTaskRegistry>? tasks)
     {
+        // DURABLEWORKER_ENGINE_LOG=Warning (a log level): the engine's own log (backend, sidecar, SDK worker) on the console, for diagnosis.
+        var engineLog = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("DURABLEWORKER_ENGINE_LOG"), out var level) ? level : (LogLevel?)null;
+        void Logging(ILoggingBuilder logging)
+        {
+            logging.ClearProviders();
+            if (engineLog is { } minimum)
+            {
+                logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(minimum);
+            }
+        }
+
+        if (engineLog is not null)
+        {
+            settings.LoggerFactory = LoggerFactory.Create(Logging);
+        }
+
         var service = new AzureStorageOrchestrationService(settings);
         await service.CreateIfNotExistsAsync();
         var address = $"http://127.0.0.1:{FreePort()}";
         var sidecar = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
+            .ConfigureLogging(Logging)
             .ConfigureWebHostDefaults(web =>
             {
                 web.UseUrls(address);
@@ -100,7 +116,7 @@ public sealed class AzureStorageEngine : IAsyncDisposable
         await sidecar.StartAsync();
         var channel = GrpcChannel.ForAddress(address);
         var worker = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
+            .ConfigureLogging(Logging)
             .ConfigureServices(services =>
             {
                 if (tasks is not null)

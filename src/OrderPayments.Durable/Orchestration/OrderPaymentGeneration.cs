@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.DurableTask;
 using OrderPayments.Application.Payments;
 using OrderPayments.Application.Storefront;
 using OrderPayments.Application.Workflows;
-using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Durable.Notifications;
 using OrderPayments.Durable.Signals;
@@ -22,8 +20,8 @@ internal sealed class OrderPaymentGeneration
     /// <summary>Calls the workflow asked for that are not in flight: new, or waiting for their next attempt.</summary>
     private readonly List<PendingCall> _waiting = [];
 
-    /// <summary>Calls in flight, by their activity's task.</summary>
-    private readonly Dictionary<Task<string>, PendingCall> _inFlight = [];
+    /// <summary>Calls in flight, by their activity's task, with the fingerprint of the request sent (its answer must name it).</summary>
+    private readonly Dictionary<Task<string>, (PendingCall Call, string For)> _inFlight = [];
 
     /// <summary>Outcomes of applied signals and storefront events not yet handed to a sync.</summary>
     private readonly List<AppliedSignal> _applied;
@@ -46,6 +44,7 @@ internal sealed class OrderPaymentGeneration
 
     private Task<string>? _sync;
     private SyncRequest? _syncRequest;
+    private string? _syncFor;
     private int _syncFailures;
     private DateTimeOffset? _syncDueAt;
 
@@ -148,8 +147,14 @@ internal sealed class OrderPaymentGeneration
             var done = await Task.WhenAny(waits);
             if (done == _timer?.Task)
             {
-                // A timer that fired means its time has come, even when the backend fired it a little early.
-                Advance(_timer.Value.Due);
+                // A timer that fired means its time has come, even when the backend fired it a little early; far too
+                // early, it was another task's completion under the timer's number (see ActivityAnswer), and the time
+                // is armed again.
+                if (Now() >= _timer.Value.Due - OrderPaymentOrchestration.EarlyTimerTolerance)
+                {
+                    Advance(_timer.Value.Due);
+                }
+
                 _timer.Value.Cancel.Dispose();
                 _timer = null;
             }
@@ -184,7 +189,7 @@ internal sealed class OrderPaymentGeneration
 
             _waiting.RemoveAt(i--);
             var request = new ActivityRequest(_state.Request.Provider, call.Action).ToJson();
-            _inFlight[_context.CallActivityAsync<string>(OrchestrationNames.Activity(call.Action), request)] = call;
+            _inFlight[_context.CallActivityAsync<string>(OrchestrationNames.Activity(call.Action), request)] = (call, ActivityAnswer.Fingerprint(request));
             _steps++;
         }
     }
@@ -192,13 +197,20 @@ internal sealed class OrderPaymentGeneration
     /// <summary>A call answered: its input goes to the workflow; a transient failure is retried or given up as the shared policy says.</summary>
     private async Task CalledAsync(Task<string> task)
     {
-        var call = _inFlight[task];
+        var (call, fingerprint) = _inFlight[task];
         _inFlight.Remove(task);
         AttemptOutcome outcome;
         try
         {
-            outcome = JsonSerializer.Deserialize<AttemptOutcome>(await task, OrderPaymentsJson.Options)
-                ?? throw new JsonException($"Activity {OrchestrationNames.Activity(call.Action)} returned nothing.");
+            if (ActivityAnswer.Answering(await task, fingerprint) is not { } answered)
+            {
+                // Another request's completion under this task's number (an episode run again after a crash; see
+                // ActivityAnswer): no answer for this call, which is made again at once with its key. Not a failure.
+                _waiting.Insert(0, call with { DueAt = null });
+                return;
+            }
+
+            outcome = answered;
         }
         catch (TaskFailedException failure)
         {
@@ -317,7 +329,9 @@ internal sealed class OrderPaymentGeneration
         _events.Clear();
         _drainDue = false;
         _unsyncedSince = null;
-        _sync = _context.CallActivityAsync<string>(OrchestrationNames.SyncOrder, _syncRequest.ToJson());
+        var json = _syncRequest.ToJson();
+        _syncFor = ActivityAnswer.Fingerprint(json);
+        _sync = _context.CallActivityAsync<string>(OrchestrationNames.SyncOrder, json);
         _steps++;
     }
 
@@ -325,23 +339,30 @@ internal sealed class OrderPaymentGeneration
     {
         var request = _syncRequest!;
         var task = _sync!;
+        var fingerprint = _syncFor!;
         _sync = null;
         _syncRequest = null;
-        SyncResult result;
+        _syncFor = null;
+        SyncResult? result;
         try
         {
-            result = SyncResult.FromJson(await task);
+            result = SyncResult.Answering(await task, fingerprint);
         }
         catch (TaskFailedException)
         {
             // The tables are out of reach (a storage outage): keep what it carried and try again later, as the shared
             // policy paces retries; meanwhile calls, signals and timers go on.
-            _applied.InsertRange(0, request.Applied);
-            _events.InsertRange(0, request.Events);
-            _drainDue |= request.Drain && !request.Close;
+            Resync(request);
             _syncFailures++;
             _syncDueAt = Now() + _retries.Delay(_syncFailures, null);
-            Unsynced();
+            return;
+        }
+
+        if (result is null)
+        {
+            // Another request's completion under this task's number (an episode run again after a crash; see
+            // ActivityAnswer): this sync is done again at once (every part of it is idempotent). Not a failure.
+            Resync(request);
             return;
         }
 
@@ -365,6 +386,15 @@ internal sealed class OrderPaymentGeneration
         }
 
         _drainDue |= result.More;
+    }
+
+    /// <summary>What a sync that did not answer carried goes into the next one.</summary>
+    private void Resync(SyncRequest request)
+    {
+        _applied.InsertRange(0, request.Applied);
+        _events.InsertRange(0, request.Events);
+        _drainDue |= request.Drain && !request.Close;
+        Unsynced();
     }
 
     // ---- The workflow ----

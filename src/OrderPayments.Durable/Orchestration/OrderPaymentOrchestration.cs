@@ -46,6 +46,12 @@ public static class OrderPaymentOrchestration
     /// </summary>
     public const int MaxHistoryEventsPerGeneration = 4 * (MaxStepsPerGeneration + MaxCallsInFlight + 2);
 
+    /// <summary>
+    /// How early a durable timer may fire and still count as due (the Azure Storage backend fires up to about a second
+    /// early); a timer that completes earlier than this was not the timer firing, and its time is armed again.
+    /// </summary>
+    public static readonly TimeSpan EarlyTimerTolerance = TimeSpan.FromSeconds(2);
+
     /// <summary>While calls are in flight, what the orchestration did is still synced at the latest this many steps after it changed.</summary>
     public const int MaxStepsBeforeSync = 10;
 

@@ -18,11 +18,13 @@ namespace OrderPayments.Durable.Tests.Engine;
 /// </summary>
 /// <remarks>
 /// <para>CI runs the short variant: 40 orders, 2 kills. The long run is the same test with more of both, from the
-/// environment (<c>ORDERPAYMENTS_CRASH_ORDERS</c>, <c>ORDERPAYMENTS_CRASH_KILLS</c>; bench/README.md):</para>
+/// environment (<c>ORDERPAYMENTS_CRASH_ORDERS</c>, <c>ORDERPAYMENTS_CRASH_KILLS</c>, <c>ORDERPAYMENTS_CRASH_FAULT_PERCENT</c>),
+/// which the benchmark's command runs (bench/README.md):</para>
 /// <code>
-/// ORDERPAYMENTS_CRASH_ORDERS=300 ORDERPAYMENTS_CRASH_KILLS=5 dotnet test tests/OrderPayments.Durable.Tests -c Release \
-///   --filter FullyQualifiedName~DurableWorkerCrashTests --logger "console;verbosity=detailed"
+/// dotnet run -c Release --project bench/OrderPayments.Bench -- durable-crash 1000 20
 /// </code>
+/// <para>Provider faults are on all along (5 % by default): ePayment calls answered 500/502/503 without being applied,
+/// and mutations applied whose connection is then dropped, so the retry meets the simulator's idempotency record.</para>
 /// <para>Each order is started, approved by the customer (the simulator's control API), and shipped in two parts (400
 /// and 600 of 1000) as soon as it is authorized. Kill n comes a random moment after n/(kills+1) of the captures were
 /// applied at the simulator (and once orchestrations run again after the kill before), so other orders' captures,
@@ -76,6 +78,11 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
         var settings = WorkflowSettings.ToDictionary(p => p.Key, p => (string?)p.Value);
         settings["OrderPayments:StartWait"] = "00:00:00";
         var api = await ApiHost.StartAsync(settings, engine: engine);
+
+        // Provider faults all along, besides the kills: ePayment calls answered 5xx without being applied, and mutations
+        // applied whose answer is lost (the connection dropped after the apply), so retries meet the idempotency record.
+        var faultPercent = Setting("ORDERPAYMENTS_CRASH_FAULT_PERCENT", 5);
+        await api.SetFaultsAsync(new { errorRate = faultPercent / 100.0, dropAfterApplyRate = faultPercent / 100.0, seed = 20261206 });
         var environment = WorkerEnvironment(api, engine);
         var ids = Enumerable.Range(0, orders).Select(i => $"crash-{i:000}").ToArray();
         var references = new string?[orders];
@@ -110,7 +117,26 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
                     await driver;
                 }
 
-                elapsed.Elapsed.ShouldBeLessThan(deadline, $"stages {string.Join(' ', stages.GroupBy(s => s).Select(g => $"{g.Key}={g.Count()}"))}");
+                if (elapsed.Elapsed >= deadline)
+                {
+                    // Which orders are behind, and why: their keys applied at the simulator, their instances and histories.
+                    var behind = new List<string>();
+                    foreach (var id in ids)
+                    {
+                        if ((string?)(await api.GetOrderAsync(id))["status"] != "Captured")
+                        {
+                            behind.Add(id);
+                        }
+                    }
+
+                    foreach (var id in behind.Take(3))
+                    {
+                        await DiagnoseAsync(api, engine.Engine, id);
+                    }
+
+                    elapsed.Elapsed.ShouldBeLessThan(deadline, $"stages {string.Join(' ', stages.GroupBy(s => s).Select(g => $"{g.Key}={g.Count()}"))}; not captured: {string.Join(' ', behind)}");
+                }
+
                 var captures = await CapturesAsync(api);
                 if (elapsed.Elapsed - observed >= ObserveInterval)
                 {
@@ -171,7 +197,7 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
             {
                 try
                 {
-                    await api.WaitForOrderAsync(id, o => (string?)o["status"] == "Captured" && o["shipments"]!.AsArray().All(s => (string?)s!["outcome"] == "Succeeded"), $"{id} captured", TimeSpan.FromSeconds(60));
+                    await api.WaitForOrderAsync(id, o => (string?)o["status"] == "Captured" && o["shipments"]!.AsArray().All(s => (string?)s!["outcome"] is "Succeeded" or "Rejected"), $"{id} captured", TimeSpan.FromSeconds(60));
                 }
                 catch (TimeoutException)
                 {
@@ -210,15 +236,25 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
         }
 
         killsDone.ShouldBe(kills, "the test must actually kill the worker while it works");
-        outcomes.ShouldAllBe(o => o == $"Captured a{Amount} c{Amount} x0 r0 attention:false problems:0 ship-1:{FirstPart}:Succeeded ship-2:{Amount - FirstPart}:Succeeded");
+        // Every order's money is right. Each shipment is reported captured, with one known exception (docs/architecture.md,
+        // "A crash in the middle of an episode"): a shipment applied only in an episode that a kill cut short, whose capture
+        // went through, can be reported refused ("nothing is reserved any more") when the episode that ran instead learned
+        // of that capture first; its capture is applied once all the same (checked below). Counted and printed.
+        var exact = $"Captured a{Amount} c{Amount} x0 r0 attention:false problems:0 ship-1:{FirstPart}:Succeeded ship-2:{Amount - FirstPart}:Succeeded";
+        var refusedAfterCrash = outcomes.Count(o => o != exact);
+        outcomes.ShouldAllBe(o => o == exact
+            || o == $"Captured a{Amount} c{Amount} x0 r0 attention:false problems:0 ship-1:{FirstPart}:Succeeded ship-2:{Amount - FirstPart}:Rejected"
+            || o == $"Captured a{Amount} c{Amount} x0 r0 attention:false problems:0 ship-1:{FirstPart}:Rejected ship-2:{Amount - FirstPart}:Succeeded");
         var applied = stats["appliedPerIdempotencyKey"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<int>());
         var captureKeys = applied.Keys.Where(k => k.Contains("-capture-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         captureKeys.ShouldBe([.. references.SelectMany(r => new[] { $"{r}-capture-1", $"{r}-capture-2" }).Order(StringComparer.Ordinal)], "one capture per shipment");
         applied.Where(p => p.Value != 1).ShouldBeEmpty("every mutation applied exactly once at the provider");
         applied.Keys.Count(k => k.Contains("-create-", StringComparison.Ordinal)).ShouldBe(orders);
         var replayed = stats["replayedPerIdempotencyKey"]!.AsObject().Sum(p => p.Value!.GetValue<int>());
-        output.WriteLine($"{orders} orders captured in {elapsed.Elapsed.TotalSeconds:F1} s with {kills} kills; {captureKeys.Count} captures, each applied once; "
-            + $"{replayed} calls repeated with a key already applied (answered from the simulator's idempotency record).");
+        var injected = stats["injected"]!.AsObject().Select(p => $"{p.Key} {p.Value}");
+        output.WriteLine($"{orders} orders captured in {elapsed.Elapsed.TotalSeconds:F1} s with {kills} kills and {faultPercent} % faults ({string.Join(", ", injected)}); {captureKeys.Count} captures, each applied once; "
+            + $"{replayed} calls repeated with a key already applied (answered from the simulator's idempotency record); "
+            + $"{refusedAfterCrash} orders report a shipment refused although its capture went through (the known limitation above).");
     }
 
     /// <summary>Moves every order on until each is shipped (or <paramref name="stop"/>).</summary>
@@ -287,6 +323,8 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
         {
             ["Vipps__BaseUrl"] = new Uri(api.Address, "simulator/vipps").ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+            // The Vipps client's retries of the injected faults are expected: not worth a stack trace each.
+            ["Logging__LogLevel__Polly"] = "Error",
         };
         foreach (var (key, value) in WorkflowSettings.Concat(engine.Settings().Select(s => KeyValuePair.Create(s.Key, s.Value!))))
         {
@@ -301,12 +339,13 @@ public sealed class DurableWorkerCrashTests(Azurite azurite, ITestOutputHelper o
     {
         var applied = (await api.StatsAsync())["appliedPerIdempotencyKey"]!.AsObject().Where(p => p.Key.StartsWith(id + "-", StringComparison.Ordinal));
         output.WriteLine($"{id}: applied {string.Join(' ', applied.Select(p => $"{p.Key}={p.Value}"))}");
-        var instance = await engine.Client.GetInstanceAsync(id);
-        output.WriteLine($"{id}: {instance?.RuntimeStatus}, last updated {instance?.LastUpdatedAt:O}; history:");
+        var instance = await engine.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        output.WriteLine($"{id}: {instance?.RuntimeStatus}, last updated {instance?.LastUpdatedAt:O}; custom status {instance?.SerializedCustomStatus?[..Math.Min(instance.SerializedCustomStatus.Length, 400)]}; history:");
         var history = new TableClient(azurite.ConnectionString, engine.TaskHub + "History");
         await foreach (var row in history.QueryAsync<TableEntity>(e => e.PartitionKey == id))
         {
-            output.WriteLine($"  {row.RowKey} {row.GetString("EventType")} {row.GetString("Name")} {row.Timestamp:O}");
+            var result = row.GetString("Result") ?? row.GetString("Input");
+            output.WriteLine($"  {row.RowKey} {row.GetString("EventType")} {row.GetString("Name")} id {row.GetInt32("EventId")} task {row.GetInt32("TaskScheduledId")} {row.Timestamp:O} {result?[..Math.Min(result.Length, 160)]}");
         }
     }
 

@@ -3,7 +3,6 @@ using Microsoft.DurableTask;
 using Moq;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain;
-using OrderPayments.Domain.Serialization;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Durable.Orchestration;
 using OrderPayments.Durable.Signals;
@@ -92,6 +91,16 @@ internal sealed class OrchestrationHarness
     /// <summary>Record signals without ringing the doorbell (a doorbell the engine lost): only a drain finds them.</summary>
     public bool LoseRings { get; set; }
 
+    /// <summary>
+    /// Completions to hand out instead of the next scheduled activity's own answer, by activity name: what the engine does
+    /// after a worker died mid-episode and the episode ran again (another request's completion under the task's number).
+    /// The activity itself does not run for it.
+    /// </summary>
+    public Dictionary<string, Queue<string>> Misdelivered { get; } = [];
+
+    /// <summary>How many of the next timers complete at once, without time moving on (another task's completion under the timer's number).</summary>
+    public int MisfiredTimers { get; set; }
+
     /// <summary>Outcomes the syncs recorded, in order.</summary>
     public List<AppliedSignal> Recorded { get; } = [];
 
@@ -153,6 +162,14 @@ internal sealed class OrchestrationHarness
 
             var (fireAt, fired) = _armed.MinBy(t => t.FireAt);
             _armed.RemoveAll(t => t.Fired == fired);
+            if (MisfiredTimers > 0)
+            {
+                // Completed now, long before its time: another task's completion under the timer's number.
+                MisfiredTimers--;
+                fired.SetResult();
+                continue;
+            }
+
             var firedAt = fireAt - TimerEarliness;
             Now = firedAt > Now ? firedAt : Now;
             fired.SetResult();
@@ -224,9 +241,14 @@ internal sealed class OrchestrationHarness
 
     private string Answer(string activity, string requestJson)
     {
+        if (Misdelivered.TryGetValue(activity, out var queued) && queued.TryDequeue(out var misdelivered))
+        {
+            return misdelivered;
+        }
+
         if (activity == OrchestrationNames.SyncOrder)
         {
-            return Sync(SyncRequest.FromJson(requestJson)).ToJson();
+            return (Sync(SyncRequest.FromJson(requestJson)) with { For = ActivityAnswer.Fingerprint(requestJson) }).ToJson();
         }
 
         var request = ActivityRequest.FromJson(requestJson);
@@ -234,7 +256,7 @@ internal sealed class OrchestrationHarness
         var attempt = _attempts[request.Action.Key.Value] = _attempts.GetValueOrDefault(request.Action.Key.Value) + 1;
         OnCall?.Invoke(activity, request.Action, attempt);
         var answer = Provider(activity, request.Action, attempt);
-        return JsonSerializer.Serialize(answer is null ? new AttemptOutcome(null, "503 from the provider") : new AttemptOutcome(answer), OrderPaymentsJson.Options);
+        return new ActivityAnswer(ActivityAnswer.Fingerprint(requestJson), answer is null ? new AttemptOutcome(null, "503 from the provider") : new AttemptOutcome(answer)).ToJson();
     }
 
     private SyncResult Sync(SyncRequest request)

@@ -1,3 +1,4 @@
+using OrderPayments.Domain;
 using OrderPayments.Application.Payments;
 using OrderPayments.Domain.Workflow;
 using OrderPayments.Durable.Orchestration;
@@ -280,6 +281,90 @@ public sealed class OrchestratorTests
         harness.Timers.Distinct().Count().ShouldBe(harness.Timers.Count, "no timer is armed twice for the same instant");
         harness.Calls.Take(2).ShouldBe([OrchestrationNames.CreatePayment, OrchestrationNames.QueryPayment]);
         harness.Statuses.ShouldContain(s => s.State!.Status == PaymentStatus.Cancelled, "the fulfillment deadline passed: the reservation was released");
+    }
+
+    [Fact]
+    public async Task MisdeliveredCompletion_ASyncGetsAProviderCallsAnswer_TheSyncIsDoneAgainAndTheOrderEnds()
+    {
+        var harness = new OrchestrationHarness(OrchestrationHarness.Order());
+        var reference = PaymentReferenceOf(harness);
+        harness.Provider = (activity, action, _) => action switch
+        {
+            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
+            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
+            _ => throw new InvalidOperationException($"Unexpected {activity}."),
+        };
+        // After a crash the first sync's task number completes with a capture's answer from the episode's first run.
+        var capturedElsewhere = new AttemptOutcome(new ActivitySucceeded(IdempotencyKey.For(harness.Request.OrderId, 1, "capture", 1), harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: 400)));
+        harness.Misdelivered[OrchestrationNames.SyncOrder] = new([new ActivityAnswer("0123456789abcdef01234567", capturedElsewhere).ToJson()]);
+        harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1");
+        harness.Signal(new FulfillmentSignalled("ship-1"), "shipment:ship-1");
+
+        var outcome = await harness.RunAsync();
+
+        outcome.ShouldBe(nameof(PaymentStatus.Completed));
+        harness.Statuses[^1].State!.Aggregate.Captured.Value.ShouldBe(1000, "the misdelivered answer was not taken for the order's own capture");
+        harness.Recorded.Select(r => r.DedupeKey).ShouldBe(["webhook-1", "shipment:ship-1"], "what the first sync carried went into the next");
+        harness.SavedVersions[^1].ShouldBe(harness.Statuses[^1].Version, "the last state was saved");
+        harness.Closed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task MisdeliveredCompletion_ACaptureGetsASyncsAnswer_TheCaptureIsMadeAgainWithItsKey()
+    {
+        var harness = new OrchestrationHarness(OrchestrationHarness.Order());
+        var reference = PaymentReferenceOf(harness);
+        var captureKeys = new List<string>();
+        harness.OnCall = (_, action, _) =>
+        {
+            if (action is CapturePayment)
+            {
+                captureKeys.Add(action.Key.Value);
+            }
+        };
+        harness.Provider = (activity, action, _) => action switch
+        {
+            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
+            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
+            _ => throw new InvalidOperationException($"Unexpected {activity}."),
+        };
+        harness.Misdelivered[OrchestrationNames.CapturePayment] = new([new SyncResult([], For: "0123456789abcdef01234567").ToJson()]);
+        harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1");
+        harness.Signal(new FulfillmentSignalled("ship-1"), "shipment:ship-1");
+
+        var outcome = await harness.RunAsync();
+
+        outcome.ShouldBe(nameof(PaymentStatus.Completed));
+        captureKeys.ShouldBe([IdempotencyKey.For(harness.Request.OrderId, 1, "capture", 1).Value], "made again with the same key, once the misdelivered answer was set aside");
+        harness.Statuses[^1].State!.Aggregate.Captured.Value.ShouldBe(1000);
+        harness.Statuses[^1].State!.Problems.ShouldBeEmpty("an answer for another task is no failure of this call");
+    }
+
+    [Fact]
+    public async Task MisdeliveredCompletion_ATimerCompletesLongBeforeItsTime_TheTimeIsArmedAgainAndNothingIsDueEarly()
+    {
+        var harness = new OrchestrationHarness(OrchestrationHarness.Order()) { MisfiredTimers = 1 };
+        var reference = PaymentReferenceOf(harness);
+        var queriedAt = new List<DateTime>();
+        harness.OnCall = (_, action, _) =>
+        {
+            if (action is QueryPayment)
+            {
+                queriedAt.Add(harness.Now);
+            }
+        };
+        harness.Provider = (activity, action, _) => action switch
+        {
+            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
+            QueryPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)),
+            CancelPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, cancelled: 1000)),
+            _ => throw new InvalidOperationException($"Unexpected {activity}."),
+        };
+
+        await harness.RunAsync();
+
+        harness.Timers.Take(2).ShouldBe([OrchestrationHarness.Start.AddSeconds(5), OrchestrationHarness.Start.AddSeconds(5)], "the first poll's time, armed again after the misfire");
+        queriedAt[0].ShouldBeGreaterThanOrEqualTo(OrchestrationHarness.Start.AddSeconds(5), "the first poll is not made early");
     }
 
     [Fact]
