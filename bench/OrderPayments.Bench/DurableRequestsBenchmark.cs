@@ -436,8 +436,14 @@ internal static class DurableRequestsBenchmark
         {
             await _flow.StartOrderAsync(id, amount);
             var poll = FirstPoll;
+            var waited = Stopwatch.StartNew();
             while ((await _flow.StatusAsync(id))?.RedirectUrl is null)
             {
+                if (waited.Elapsed > TimeSpan.FromMinutes(1))
+                {
+                    throw new TimeoutException($"The payment of {id} was not created within a minute.");
+                }
+
                 await Task.Delay(poll);
                 poll = poll * 2 < MaxPoll ? poll * 2 : MaxPoll;
             }

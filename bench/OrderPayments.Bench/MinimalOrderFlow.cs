@@ -123,7 +123,8 @@ internal sealed class MinimalOrderFlow : IAsyncDisposable
     /// <summary>The order's published status (status and redirect URL), null before the first one.</summary>
     public async Task<MinimalStatus?> StatusAsync(string orderId)
     {
-        var instance = await Client.GetInstanceAsync(orderId, getInputsAndOutputs: false);
+        // With inputs and outputs, as ours reads: without them the gRPC client leaves the custom status out.
+        var instance = await Client.GetInstanceAsync(orderId, getInputsAndOutputs: true);
         return instance?.SerializedCustomStatus is { Length: > 0 } ? instance.ReadCustomStatusAs<MinimalStatus>() : null;
     }
 
