@@ -11,10 +11,20 @@ namespace OrderPayments.Bench;
 /// What the API process reports about itself to the benchmark: CPU time, bytes allocated, collections, working set,
 /// and webhook → state visible as the runtime measures it (from the webhook's signal being recorded, in the request
 /// before it is answered, to the commit of the step that applied it). One per process that hosts the API.
+/// Also what <c>dotnet-counters</c> shows of the runtime (<c>System.Runtime</c>: thread-pool threads, its queue length,
+/// monitor lock contention), read in-process: a thread of its own (not the pool's, so a starved pool does not skip
+/// samples) reads the thread count and queue length every 50 ms; a sample reports their mean and maximum since the
+/// previous one.
 /// </summary>
 internal sealed class ApiProbe : IDisposable
 {
+    private static readonly TimeSpan PoolSampleInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly MeterListener _listener = new();
+    private readonly Lock _poolLock = new();
+    private readonly Thread _poolSampler;
+    private readonly ManualResetEventSlim _stopped = new();
+    private PoolFigures _pool = new();
     private ConcurrentQueue<double> _webhookLatencies = new();
     private long _cycles;
     private long _steps;
@@ -51,6 +61,23 @@ internal sealed class ApiProbe : IDisposable
             }
         });
         _listener.Start();
+        _poolSampler = new Thread(SamplePool) { IsBackground = true, Name = "bench-pool-sampler" };
+        _poolSampler.Start();
+    }
+
+    private void SamplePool()
+    {
+        do
+        {
+            var threads = ThreadPool.ThreadCount;
+            var queued = ThreadPool.PendingWorkItemCount;
+            lock (_poolLock)
+            {
+                _pool.Add(threads, queued);
+            }
+
+        }
+        while (!_stopped.Wait(PoolSampleInterval));
     }
 
     /// <summary>The process's counters now, with the webhook latencies measured since the last sample (taken out).</summary>
@@ -58,6 +85,13 @@ internal sealed class ApiProbe : IDisposable
     {
         var process = Process.GetCurrentProcess();
         var latencies = Interlocked.Exchange(ref _webhookLatencies, new ConcurrentQueue<double>());
+        PoolFigures pool;
+        lock (_poolLock)
+        {
+            pool = _pool;
+            _pool = new PoolFigures();
+        }
+
         return new JsonObject
         {
             ["cpuMs"] = process.TotalProcessorTime.TotalMilliseconds,
@@ -72,8 +106,43 @@ internal sealed class ApiProbe : IDisposable
             ["workingSetBytes"] = process.WorkingSet64,
             ["peakWorkingSetBytes"] = process.PeakWorkingSet64,
             ["webhookLatenciesMs"] = new JsonArray([.. latencies.Select(l => (JsonNode)l)]),
+            ["lockContentions"] = Monitor.LockContentionCount,
+            ["threadPoolCompleted"] = ThreadPool.CompletedWorkItemCount,
+            ["threadPoolThreadsMean"] = pool.Samples == 0 ? 0 : Math.Round((double)pool.ThreadSum / pool.Samples, 1),
+            ["threadPoolThreadsMax"] = pool.ThreadMax,
+            ["threadPoolQueueMean"] = pool.Samples == 0 ? 0 : Math.Round((double)pool.QueueSum / pool.Samples, 1),
+            ["threadPoolQueueMax"] = pool.QueueMax,
         };
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        _stopped.Set();
+        _poolSampler.Join();
+        _stopped.Dispose();
+        _listener.Dispose();
+    }
+
+    /// <summary>The thread pool's size and queue length sampled since the last <see cref="Sample"/>.</summary>
+    private sealed class PoolFigures
+    {
+        public long Samples { get; private set; }
+
+        public long ThreadSum { get; private set; }
+
+        public int ThreadMax { get; private set; }
+
+        public long QueueSum { get; private set; }
+
+        public long QueueMax { get; private set; }
+
+        public void Add(int threads, long queued)
+        {
+            Samples++;
+            ThreadSum += threads;
+            ThreadMax = Math.Max(ThreadMax, threads);
+            QueueSum += queued;
+            QueueMax = Math.Max(QueueMax, queued);
+        }
+    }
 }
