@@ -161,6 +161,10 @@ internal static class EndToEndBenchmark
                 ["approvalToAuthorizedMs"] = Percentiles(result.ApprovalLatencies),
                 ["perOrder"] = PerOrder(result.Processes),
                 ["threadPool"] = result.Processes.Pool.DeepClone(),
+                ["createCallMs"] = Percentiles(result.CreateCalls),
+                ["startServedMs"] = Percentiles(result.StartsServed),
+                ["webhookToStateVisibleMs"] = result.WebhookLatencies.Length == 0 ? null : Percentiles(result.WebhookLatencies),
+                ["dispatcherCycleMs"] = Math.Round(result.DispatcherCycleMs, 1),
                 ["allCaptured"] = result.AllCaptured,
             };
             await File.WriteAllTextAsync(jsonPath, report.ToJsonString(Indented));
@@ -395,6 +399,7 @@ internal static class EndToEndBenchmark
         var captures = after["appliedPerIdempotencyKey"]!.AsObject().Where(p => p.Key.StartsWith("bench-", StringComparison.Ordinal) && p.Key.Contains("-capture-", StringComparison.Ordinal)).ToList();
         var webhooks = (after["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0) - (before["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0);
         var apiCpu = (double)apiAfter["cpuMs"]! - (double)apiBefore["cpuMs"]!;
+        var cycles = (long)apiAfter["dispatcherCycles"]! - (long)apiBefore["dispatcherCycles"]!;
         return new RunResult(
             orders / seconds,
             startLatencies,
@@ -423,7 +428,12 @@ internal static class EndToEndBenchmark
                 (long)apiAfter["jitMethods"]! - (long)apiBefore["jitMethods"]!,
                 warmUp,
                 api.SharesProcess ? null : (double)logLines / orders,
-                Pool(apiBefore, apiAfter, orders)));
+                Pool(apiBefore, apiAfter, orders)))
+        {
+            CreateCalls = apiAfter["createCallsMs"] is JsonArray creates ? [.. creates.Select(c => (double)c!)] : [],
+            StartsServed = apiAfter["startsServedMs"] is JsonArray served ? [.. served.Select(c => (double)c!)] : [],
+            DispatcherCycleMs = cycles > 0 ? seconds * 1000 / cycles : 0,
+        };
     }
 
     /// <summary>The API's thread pool in the measured run: threads and queue length (mean, max), work items and monitor lock contentions per order.</summary>
@@ -521,6 +531,16 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"-- {label}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   orders/s end to end        {result.OrdersPerSecond,8:F1}"));
         Console.WriteLine($"   start → redirect URL       {Row(Percentiles(result.StartLatencies))}");
+        if (result.StartsServed.Length > 0)
+        {
+            Console.WriteLine($"   as the API served it       {Row(Percentiles(result.StartsServed))}");
+        }
+
+        if (result.CreateCalls.Length > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   of which create call       {Row(Percentiles(result.CreateCalls))}   (dispatcher cycle {result.DispatcherCycleMs:F1} ms on average)"));
+        }
+
         Console.WriteLine(result.WebhookLatencies.Length == 0
             ? $"   webhook → state visible    (the embedded runtime's measure; see approval → authorized)   ({result.WebhooksDelivered} webhooks delivered)"
             : $"   webhook → state visible    {Row(Percentiles(result.WebhookLatencies))}   ({result.WebhookLatencies.Length} webhooks applied of {result.WebhooksDelivered} delivered)");
@@ -561,7 +581,17 @@ internal static class EndToEndBenchmark
         long WebhooksDelivered,
         int EventsDelivered,
         double[] DeliveryLags,
-        ProcessFigures Processes);
+        ProcessFigures Processes)
+    {
+        /// <summary>How long the create-payment calls took (the provider's share of start → redirect).</summary>
+        public double[] CreateCalls { get; init; } = [];
+
+        /// <summary>How long the API took to answer the starts (its own measure, without the load generator's delays).</summary>
+        public double[] StartsServed { get; init; } = [];
+
+        /// <summary>The dispatcher's mean cycle (transaction) in the run: wall time over transactions.</summary>
+        public double DispatcherCycleMs { get; init; }
+    }
 
     /// <summary>Per order: CPU milliseconds of each process (null where a process is not separate), the API's allocations and status reads.</summary>
     private sealed record ProcessFigures(
