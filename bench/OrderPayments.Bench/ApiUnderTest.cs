@@ -27,8 +27,15 @@ internal abstract class ApiUnderTest : IAsyncDisposable
     /// <summary>The API process's counters now (see <see cref="ApiProbe.Sample"/>).</summary>
     public abstract Task<JsonObject> SampleAsync(HttpClient http);
 
-    /// <summary>Starts the API in a child process with its store in <paramref name="folder"/>, pointed at <paramref name="simulator"/>.</summary>
-    public static async Task<ApiUnderTest> StartChildAsync(DirectoryInfo folder, ChildSimulator simulator, Dictionary<string, string?> settings)
+    /// <summary>Lines the API wrote to its console so far (its log, when it runs in a child process; else 0).</summary>
+    public virtual long LogLines => 0;
+
+    /// <summary>
+    /// Starts the API in a child process with its store in <paramref name="folder"/>, pointed at <paramref name="simulator"/>.
+    /// With <paramref name="defaultLogging"/> it logs at the levels it is deployed with (Information; its console read and
+    /// counted here), else only errors.
+    /// </summary>
+    public static async Task<ApiUnderTest> StartChildAsync(DirectoryInfo folder, ChildSimulator simulator, Dictionary<string, string?> settings, bool defaultLogging = false)
     {
         var port = ChildSimulator.FreePort();
         var all = new Dictionary<string, string?>(simulator.ApiSettings(port))
@@ -45,18 +52,22 @@ internal abstract class ApiUnderTest : IAsyncDisposable
         var process = ChildProcesses.Start(new ProcessStartInfo("dotnet", [dll, "api-host", "--urls", $"http://127.0.0.1:{port}", "--environment", "Production", .. all.Select(p => $"--{p.Key}={p.Value}")])
         {
             RedirectStandardOutput = true,
+            // At the deployed levels it reads the API's appsettings.json (copied to api/ beside this program) as the deployed app does.
+            WorkingDirectory = defaultLogging ? Path.Combine(AppContext.BaseDirectory, "api") : "",
+            Environment = { [DefaultLoggingVariable] = defaultLogging ? "1" : null },
         });
         // ORDERPAYMENTS_BENCH_API_LOG=path keeps the API's console output (e.g. with Logging__LogLevel__OrderPayments=Warning).
         var log = Environment.GetEnvironmentVariable("ORDERPAYMENTS_BENCH_API_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(File.AppendText(path)) : null;
+        var child = new Child(process, new Uri($"http://127.0.0.1:{port}/"), folder);
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is { } text)
             {
+                child.CountLine();
                 log?.WriteLine(text);
             }
         };
         process.BeginOutputReadLine();
-        var child = new Child(process, new Uri($"http://127.0.0.1:{port}/"), folder);
         using var probe = new HttpClient();
         var waited = Stopwatch.StartNew();
         while (true)
@@ -101,7 +112,14 @@ internal abstract class ApiUnderTest : IAsyncDisposable
     public static async Task<int> HostAsync(string[] args)
     {
         using var probe = new ApiProbe();
-        var app = ApiApp.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Error));
+        var defaultLogging = Environment.GetEnvironmentVariable(DefaultLoggingVariable) == "1";
+        var app = ApiApp.Build(args, builder =>
+        {
+            if (!defaultLogging)
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Error);
+            }
+        });
         // Ready once the webhook is registered (the simulator's webhooks are verified from then on).
         var subscription = app.Services.GetRequiredService<OrderPayments.Vipps.Webhooks.VippsWebhookSubscription>();
         app.MapGet("/bench/stats", () => subscription.Verifier is null ? Results.StatusCode(503) : Results.Json(probe.Sample())).AllowAnonymous();
@@ -111,9 +129,18 @@ internal abstract class ApiUnderTest : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>Set to 1 for a child API that logs at its deployed levels.</summary>
+    private const string DefaultLoggingVariable = "ORDERPAYMENTS_BENCH_DEFAULT_LOGGING";
+
     private sealed class Child(Process process, Uri baseAddress, DirectoryInfo folder) : ApiUnderTest
     {
+        private long _lines;
+
         public override Uri BaseAddress => baseAddress;
+
+        public override long LogLines => Interlocked.Read(ref _lines);
+
+        public void CountLine() => Interlocked.Increment(ref _lines);
 
         public override bool SharesProcess => false;
 

@@ -42,15 +42,15 @@ internal static class BenchApi
     public static HttpClient Client(WebApplication app, int connections) =>
         Client(new Uri(app.Urls.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/"), connections);
 
-    /// <summary>An HTTP client for the API at <paramref name="baseAddress"/> with the key, allowing <paramref name="connections"/> connections.</summary>
-    public static HttpClient Client(Uri baseAddress, int connections)
+    /// <summary>An HTTP client for the API at <paramref name="baseAddress"/> with <paramref name="key"/> (the operator's when null), allowing <paramref name="connections"/> connections.</summary>
+    public static HttpClient Client(Uri baseAddress, int connections, string? key = null)
     {
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromMinutes(2),
         };
-        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        http.DefaultRequestHeaders.Add("X-Api-Key", key ?? ApiKey);
         return http;
     }
 }

@@ -132,7 +132,61 @@ internal static class EndToEndBenchmark
         return clean.AllCaptured && faulty.AllCaptured && faulty.OneCapturePerShipment && (notified is null || (notified.AllCaptured && notified.EventsDelivered == 3 * orders)) ? 0 : 1;
     }
 
-    private static async Task<RunResult> RunOnceAsync(int orders, int concurrency, object? faults, bool embedded, string? durableStorage, BenchReceiver? receiver = null)
+    /// <summary>
+    /// The storefront fleet (issue 27): <paramref name="storefronts"/> storefronts at once, each driving one order at a
+    /// time as a shop does, against the API as deployed (a child process in Production, logging at its deployed levels,
+    /// the storefront's and the fulfillment system's own keys). Each reads its order's status every 10 ms while it waits
+    /// (sending the last <c>ETag</c> in <c>If-None-Match</c> where the API gives one), or with <paramref name="longPoll"/>
+    /// waits with <c>?waitForChange=&lt;version&gt;&amp;timeout=30</c>. One run; prints and writes what the issue's
+    /// table reports plus the API's thread pool (threads, queue length), monitor lock contention and log lines.
+    /// </summary>
+    public static async Task<int> RunStorefrontsAsync(int storefronts, int orders, int? latencyMs, bool longPoll, string? jsonPath)
+    {
+        _activitySlots = null;
+        var label = $"{storefronts} storefronts, {(latencyMs is { } l ? $"{l} ms" : "no")} provider latency, {(longPoll ? "long poll" : "polling every 10 ms")}";
+        Console.WriteLine($"storefronts: {label}; {orders} orders, {Environment.ProcessorCount} cores");
+        var faults = latencyMs is { } latency ? new { latencyMilliseconds = latency, seed = 1 } : null;
+        var result = await RunOnceAsync(orders, storefronts, faults, embedded: false, durableStorage: null, fleet: new Fleet(longPoll));
+        Print(label, result);
+        if (jsonPath is not null)
+        {
+            var report = new JsonObject
+            {
+                ["storefronts"] = storefronts,
+                ["orders"] = orders,
+                ["providerLatencyMs"] = latencyMs,
+                ["longPoll"] = longPoll,
+                ["ordersPerSecond"] = Math.Round(result.OrdersPerSecond, 1),
+                ["startToRedirectMs"] = Percentiles(result.StartLatencies),
+                ["approvalToAuthorizedMs"] = Percentiles(result.ApprovalLatencies),
+                ["perOrder"] = PerOrder(result.Processes),
+                ["threadPool"] = result.Processes.Pool.DeepClone(),
+                ["createCallMs"] = Percentiles(result.CreateCalls),
+                ["startServedMs"] = Percentiles(result.StartsServed),
+                ["webhookToStateVisibleMs"] = result.WebhookLatencies.Length == 0 ? null : Percentiles(result.WebhookLatencies),
+                ["dispatcherCycleMs"] = Math.Round(result.DispatcherCycleMs, 1),
+                ["allCaptured"] = result.AllCaptured,
+            };
+            await File.WriteAllTextAsync(jsonPath, report.ToJsonString(Indented));
+        }
+
+        return result.AllCaptured ? 0 : 1;
+    }
+
+    /// <summary>How the storefronts of <see cref="RunStorefrontsAsync"/> read their orders.</summary>
+    private sealed record Fleet(bool LongPoll);
+
+    /// <summary>The status of an order as its storefront last read it.</summary>
+    private sealed class OrderView
+    {
+        public string Status { get; set; } = "";
+
+        public long Version { get; set; }
+
+        public string? ETag { get; set; }
+    }
+
+    private static async Task<RunResult> RunOnceAsync(int orders, int concurrency, object? faults, bool embedded, string? durableStorage, BenchReceiver? receiver = null, Fleet? fleet = null)
     {
         var folder = Directory.CreateTempSubdirectory("orderpayments-e2e-");
         using var child = embedded ? null : await ChildSimulator.StartAsync();
@@ -154,6 +208,12 @@ internal static class EndToEndBenchmark
             settings["Runtime:MaxConcurrentActivities"] = slots.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (fleet is not null)
+        {
+            settings["OrderPayments:ApiKeys:Storefront:0"] = StorefrontKey;
+            settings["OrderPayments:ApiKeys:Fulfillment:0"] = FulfillmentKey;
+        }
+
         if (receiver is not null)
         {
             settings["Notifications:Endpoints:bench:Url"] = receiver.Url.AbsoluteUri;
@@ -162,33 +222,55 @@ internal static class EndToEndBenchmark
 
         // The API in a process of its own unless the simulator or the Durable engine must share the benchmark's.
         await using var api = child is not null && engine is null
-            ? await ApiUnderTest.StartChildAsync(folder, child, settings)
+            ? await ApiUnderTest.StartChildAsync(folder, child, settings, defaultLogging: fleet is not null)
             : await ApiUnderTest.StartInProcessAsync(folder, child, settings, engine);
         using var http = BenchApi.Client(api.BaseAddress, concurrency * 2);
+        // The storefronts and the fulfillment system with their own keys (the fleet), else all with the operator's.
+        using var shop = fleet is null ? null : BenchApi.Client(api.BaseAddress, concurrency * 2, StorefrontKey);
+        using var warehouse = fleet is null ? null : BenchApi.Client(api.BaseAddress, concurrency * 2, FulfillmentKey);
+        var storefront = shop ?? http;
+        var fulfillment = warehouse ?? http;
         var simulatorBase = child is null ? "simulator/vipps" : child.BaseUrl;
         var startLatencies = new double[orders];
         var approvalLatencies = new double[orders];
         var statusReads = 0L;
 
-        // The storefront's view: the status document polled every 10 ms until its status is one the caller waits for
-        // (false after three minutes). Up to three minutes: under the faults run's burst of 429s an order
-        // can use up Vipps' 5 calls a minute for its reference, and then waits (as it would at Vipps) for the minute to
-        // pass.
-        async Task<bool> PollAsync(string id, Func<string, bool> reached)
+        // The storefront's view: the status document read until its status is one the caller waits for (false after
+        // three minutes): every 10 ms (with If-None-Match once the API gave an ETag: a 304 says nothing changed), or
+        // in the fleet's long-poll mode, one request that the API answers when the order's version passes the one the
+        // storefront has seen. Up to three minutes: under the faults run's burst of 429s an order can use up Vipps' 5
+        // calls a minute for its reference, and then waits (as it would at Vipps) for the minute to pass.
+        async Task<bool> PollAsync(string id, OrderView view, Func<string, bool> reached)
         {
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < TimeSpan.FromMinutes(3))
             {
                 Interlocked.Increment(ref statusReads);
-                using var read = await http.GetAsync($"api/orders/{id}/payment", HttpCompletionOption.ResponseHeadersRead);
-                read.EnsureSuccessStatusCode();
-                using var document = await JsonDocument.ParseAsync(await read.Content.ReadAsStreamAsync());
-                if (reached(document.RootElement.GetProperty("status").GetString()!))
+                var longPoll = fleet is { LongPoll: true };
+                using var request = new HttpRequestMessage(HttpMethod.Get, longPoll
+                    ? $"api/orders/{id}/payment?waitForChange={view.Version}&timeout=30"
+                    : $"api/orders/{id}/payment");
+                if (!longPoll && view.ETag is { } etag)
+                {
+                    request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+                }
+
+                using var read = await storefront.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                if (read.StatusCode != System.Net.HttpStatusCode.NotModified)
+                {
+                    read.EnsureSuccessStatusCode();
+                    await ReadViewAsync(read, view);
+                }
+
+                if (reached(view.Status))
                 {
                     return true;
                 }
 
-                await Task.Delay(10);
+                if (!longPoll)
+                {
+                    await Task.Delay(10);
+                }
             }
 
             return false;
@@ -207,13 +289,14 @@ internal static class EndToEndBenchmark
                 {
                     var id = $"{prefix}-{i:D6}";
                     var started = Stopwatch.StartNew();
-                    using var start = await http.PutAsync($"api/orders/{id}/payment", Json($$"""{"amount":{"currency":"NOK","value":{{1000 + i}}},"description":"Benchmark order","returnUrl":"https://shop.example/return"}"""));
+                    using var start = await storefront.PutAsync($"api/orders/{id}/payment", Json($$"""{"amount":{"currency":"NOK","value":{{1000 + i}}},"description":"Benchmark order","returnUrl":"https://shop.example/return"}"""));
                     var document = (await start.Content.ReadFromJsonAsync<JsonObject>())!;
+                    var view = View(document, start);
                     if ((int)start.StatusCode == 202)
                     {
                         // The provider had not answered within the API's StartWait (in the faults run: 5xx answers and
                         // their retries' back-off). As a storefront does, read the order until its payment is created.
-                        if (!await PollAsync(id, status => status != "Creating"))
+                        if (!await PollAsync(id, view, status => status != "Creating"))
                         {
                             throw new TimeoutException($"The payment of {id} was not created within 3 minutes.");
                         }
@@ -232,7 +315,7 @@ internal static class EndToEndBenchmark
                         approve.EnsureSuccessStatusCode();
                     }
 
-                    if (!await PollAsync(id, status => status == "Authorized"))
+                    if (!await PollAsync(id, view, status => status == "Authorized"))
                     {
                         throw new TimeoutException($"{id} was not authorized within 3 minutes.");
                     }
@@ -243,9 +326,9 @@ internal static class EndToEndBenchmark
                         approvalLatencies[i] = approved.Elapsed.TotalMilliseconds;
                     }
 
-                    using var ship = await http.PostAsync($"api/orders/{id}/fulfillments", Json("""{"shipmentId":"ship-1"}"""));
+                    using var ship = await fulfillment.PostAsync($"api/orders/{id}/fulfillments", Json("""{"shipmentId":"ship-1"}"""));
                     ship.EnsureSuccessStatusCode();
-                    if (await PollAsync(id, status => status == "Captured"))
+                    if (await PollAsync(id, view, status => status == "Captured"))
                     {
                         Interlocked.Increment(ref captured);
                     }
@@ -289,6 +372,7 @@ internal static class EndToEndBenchmark
         var before = (await http.GetFromJsonAsync<JsonObject>($"{simulatorBase}/control/stats"))!;
         statusReads = 0;
         var apiBefore = await api.SampleAsync(http);
+        var logLinesBefore = api.LogLines;
         var simulatorCpuBefore = child?.CpuTime ?? TimeSpan.Zero;
         var driver = Process.GetCurrentProcess();
         var driverCpuBefore = driver.TotalProcessorTime;
@@ -299,6 +383,7 @@ internal static class EndToEndBenchmark
         var driverCpu = driver.TotalProcessorTime - driverCpuBefore;
         var simulatorCpu = (child?.CpuTime ?? TimeSpan.Zero) - simulatorCpuBefore;
         var apiAfter = await api.SampleAsync(http);
+        var logLines = api.LogLines - logLinesBefore;
         if (receiver is not null)
         {
             // Every order's three events (ready, authorized, captured), delivered once the load is done.
@@ -314,6 +399,7 @@ internal static class EndToEndBenchmark
         var captures = after["appliedPerIdempotencyKey"]!.AsObject().Where(p => p.Key.StartsWith("bench-", StringComparison.Ordinal) && p.Key.Contains("-capture-", StringComparison.Ordinal)).ToList();
         var webhooks = (after["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0) - (before["webhooks"]?["webhooks.delivered"]?.GetValue<long>() ?? 0);
         var apiCpu = (double)apiAfter["cpuMs"]! - (double)apiBefore["cpuMs"]!;
+        var cycles = (long)apiAfter["dispatcherCycles"]! - (long)apiBefore["dispatcherCycles"]!;
         return new RunResult(
             orders / seconds,
             startLatencies,
@@ -340,7 +426,48 @@ internal static class EndToEndBenchmark
                 ((long)apiAfter["stepsCommitted"]! - (long)apiBefore["stepsCommitted"]!) / (double)orders,
                 (double)apiAfter["jitMs"]! - (double)apiBefore["jitMs"]!,
                 (long)apiAfter["jitMethods"]! - (long)apiBefore["jitMethods"]!,
-                warmUp));
+                warmUp,
+                api.SharesProcess ? null : (double)logLines / orders,
+                Pool(apiBefore, apiAfter, orders)))
+        {
+            CreateCalls = apiAfter["createCallsMs"] is JsonArray creates ? [.. creates.Select(c => (double)c!)] : [],
+            StartsServed = apiAfter["startsServedMs"] is JsonArray served ? [.. served.Select(c => (double)c!)] : [],
+            DispatcherCycleMs = cycles > 0 ? seconds * 1000 / cycles : 0,
+        };
+    }
+
+    /// <summary>The API's thread pool in the measured run: threads and queue length (mean, max), work items and monitor lock contentions per order.</summary>
+    private static JsonObject Pool(JsonObject before, JsonObject after, int orders) => new()
+    {
+        ["threadsMean"] = after["threadPoolThreadsMean"]?.DeepClone(),
+        ["threadsMax"] = after["threadPoolThreadsMax"]?.DeepClone(),
+        ["queueLengthMean"] = after["threadPoolQueueMean"]?.DeepClone(),
+        ["queueLengthMax"] = after["threadPoolQueueMax"]?.DeepClone(),
+        ["workItemsPerOrder"] = after["threadPoolCompleted"] is { } completed ? Math.Round(((long)completed - (long)before["threadPoolCompleted"]!) / (double)orders, 1) : null,
+        ["lockContentionsPerOrder"] = after["lockContentions"] is { } contentions ? Math.Round(((long)contentions - (long)before["lockContentions"]!) / (double)orders, 3) : null,
+    };
+
+    /// <summary>The storefront's key in the fleet runs (the API's <c>OrderPayments:ApiKeys:Storefront</c>).</summary>
+    private const string StorefrontKey = "bench-storefront-key-0123456789";
+
+    /// <summary>The fulfillment system's key in the fleet runs.</summary>
+    private const string FulfillmentKey = "bench-fulfillment-key-0123456789";
+
+    /// <summary>What a start answered: the status, version and ETag (null where the API sends none).</summary>
+    private static OrderView View(JsonObject document, HttpResponseMessage response) => new()
+    {
+        Status = (string)document["status"]!,
+        Version = (long)document["version"]!,
+        ETag = response.Headers.ETag?.ToString(),
+    };
+
+    /// <summary>Reads a status document into <paramref name="view"/>.</summary>
+    private static async Task ReadViewAsync(HttpResponseMessage read, OrderView view)
+    {
+        using var document = await JsonDocument.ParseAsync(await read.Content.ReadAsStreamAsync());
+        view.Status = document.RootElement.GetProperty("status").GetString()!;
+        view.Version = document.RootElement.GetProperty("version").GetInt64();
+        view.ETag = read.Headers.ETag?.ToString();
     }
 
     /// <summary>Orders per extra warm-up round, run until the API's compiling settles.</summary>
@@ -395,6 +522,7 @@ internal static class EndToEndBenchmark
         ["apiJitMs"] = Math.Round(figures.ApiJitMs),
         ["apiJitMethods"] = figures.ApiJitMethods,
         ["warmUpOrders"] = figures.WarmUpOrders,
+        ["apiLogLines"] = figures.ApiLogLines is { } lines ? Math.Round(lines, 2) : null,
     };
 
     private static void Print(string label, RunResult result)
@@ -403,6 +531,16 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"-- {label}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   orders/s end to end        {result.OrdersPerSecond,8:F1}"));
         Console.WriteLine($"   start → redirect URL       {Row(Percentiles(result.StartLatencies))}");
+        if (result.StartsServed.Length > 0)
+        {
+            Console.WriteLine($"   as the API served it       {Row(Percentiles(result.StartsServed))}");
+        }
+
+        if (result.CreateCalls.Length > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   of which create call       {Row(Percentiles(result.CreateCalls))}   (dispatcher cycle {result.DispatcherCycleMs:F1} ms on average)"));
+        }
+
         Console.WriteLine(result.WebhookLatencies.Length == 0
             ? $"   webhook → state visible    (the embedded runtime's measure; see approval → authorized)   ({result.WebhooksDelivered} webhooks delivered)"
             : $"   webhook → state visible    {Row(Percentiles(result.WebhookLatencies))}   ({result.WebhookLatencies.Length} webhooks applied of {result.WebhooksDelivered} delivered)");
@@ -412,6 +550,12 @@ internal static class EndToEndBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   CPU ms per order           API {(p.ApiCpuMs is { } a ? a.ToString("F2", CultureInfo.InvariantCulture) : "(shared)"),6}   simulator {(p.SimulatorCpuMs is { } s ? s.ToString("F2", CultureInfo.InvariantCulture) : "(shared)"),6}   load generator {p.DriverCpuMs,6:F2}{(p.DriverSharesApiProcess ? " (with the API in its process)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   API per order              {p.ApiAllocatedKb,8:F1} KB allocated   {p.StatusReads:F2} status reads   {p.Steps:F2} steps in {p.DispatcherTransactions:F2} dispatcher transactions   ({p.Gen0Collections} gen0, {p.Gen2Collections} gen2 collections in the run)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   API compiling in the run   {p.ApiJitMs,8:F0} ms JIT   {p.ApiJitMethods} methods, after {p.WarmUpOrders} warm-up orders"));
+        Console.WriteLine($"   API thread pool            {p.Pool.ToJsonString()}");
+        if (p.ApiLogLines is { } lines)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   API log lines per order    {lines,8:F2}"));
+        }
+
         Console.WriteLine($"   every order captured       {result.AllCaptured}");
         Console.WriteLine($"   one capture per shipment   {result.OneCapturePerShipment}");
         if (result.DeliveryLags.Length > 0)
@@ -437,7 +581,17 @@ internal static class EndToEndBenchmark
         long WebhooksDelivered,
         int EventsDelivered,
         double[] DeliveryLags,
-        ProcessFigures Processes);
+        ProcessFigures Processes)
+    {
+        /// <summary>How long the create-payment calls took (the provider's share of start → redirect).</summary>
+        public double[] CreateCalls { get; init; } = [];
+
+        /// <summary>How long the API took to answer the starts (its own measure, without the load generator's delays).</summary>
+        public double[] StartsServed { get; init; } = [];
+
+        /// <summary>The dispatcher's mean cycle (transaction) in the run: wall time over transactions.</summary>
+        public double DispatcherCycleMs { get; init; }
+    }
 
     /// <summary>Per order: CPU milliseconds of each process (null where a process is not separate), the API's allocations and status reads.</summary>
     private sealed record ProcessFigures(
@@ -454,5 +608,7 @@ internal static class EndToEndBenchmark
         double Steps,
         double ApiJitMs,
         long ApiJitMethods,
-        int WarmUpOrders);
+        int WarmUpOrders,
+        double? ApiLogLines,
+        JsonObject Pool);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using OrderPayments.Bench;
 
 // dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS] [--activity-slots N]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- storefronts N [--orders N] [--latency MS] [--long-poll] [--json PATH]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
 // dotnet run -c Release --project bench/OrderPayments.Bench -- durable-requests [orders] [concurrency] [--poll MS] [--json PATH]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- durable-crash [orders] [kills] [fault %]
@@ -26,6 +27,7 @@ return args switch
     ["durable-crash", var count] => await DurableCrashBenchmark.RunAsync(Number(count), 20, 5),
     ["durable-crash"] => await DurableCrashBenchmark.RunAsync(1000, 20, 5),
     ["waiting", var count] => await WaitingBenchmark.RunAsync(Number(count), 64),
+    ["storefronts", var count, .. var rest] when Fleet(rest) is { } f => await EndToEndBenchmark.RunStorefrontsAsync(Number(count), f.Orders, f.Latency, f.LongPoll, f.Json),
     _ when Options(args) is { } o => await EndToEndBenchmark.RunAsync(o.Orders, o.Concurrency, o.Json, o.Embedded, o.DurableStorage, o.Notify, o.Latency, o.Slots),
     _ => Usage(),
 };
@@ -73,8 +75,26 @@ static (int Orders, int Concurrency, int PollMs, string? Json)? DurableRequestsO
     return (orders, concurrency, poll, json);
 }
 
+static (int Orders, int? Latency, bool LongPoll, string? Json)? Fleet(string[] args)
+{
+    var (orders, latency, longPoll, json) = (2000, (int?)null, false, (string?)null);
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--orders" when i + 1 < args.Length: orders = Number(args[++i]); break;
+            case "--latency" when i + 1 < args.Length: latency = Number(args[++i]); break;
+            case "--long-poll": longPoll = true; break;
+            case "--json" when i + 1 < args.Length: json = args[++i]; break;
+            default: return null;
+        }
+    }
+
+    return (orders, latency, longPoll, json);
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | durable-requests [orders] [concurrency] [--poll MS] [--json PATH] | durable-crash [orders] [kills] [fault %] | waiting N | dispatcher [orders] | callbacks [count] | reads [count] | allocations TRACE.nettrace [frames]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | storefronts N [--orders N] [--latency MS] [--long-poll] [--json PATH] | durable-requests [orders] [concurrency] [--poll MS] [--json PATH] | durable-crash [orders] [kills] [fault %] | waiting N | dispatcher [orders] | callbacks [count] | reads [count] | allocations TRACE.nettrace [frames]");
     return 2;
 }

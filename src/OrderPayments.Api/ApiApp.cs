@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Mvc;
 using OrderPayments.Api.Queues;
 using OrderPayments.Application.Http;
 using OrderPayments.Application.Notifications;
@@ -104,12 +105,14 @@ public static partial class ApiApp
         ApiTelemetry.AddWhenConfigured(builder.Services, configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddSingleton(new RenderedDocuments(1024));
+        builder.Services.AddSingleton(sp => new StatusWaits(settings.MaxLongPolls, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new NotificationEndpointRequests(sp.GetRequiredService<OrderPayments.Application.Storefront.INotificationEndpoints>()));
         builder.Services.AddSingleton(sp => new OrderPaymentRequests(
             sp.GetRequiredService<OrderPayments.Application.Workflows.IOrderPaymentClient>(),
             sp.GetServices<IProviderNotifications>(),
             sp.GetServices<IPaymentProvider>().Select(p => p.Provider),
-            settings.StartWait));
+            settings.StartWait,
+            sp.GetRequiredService<StatusWaits>()));
         builder.Services.AddSingleton(sp => new OrderReportRequests(sp.GetRequiredService<IOrderReports>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddFulfillmentQueueIntake(configuration);
         if (embedded)
@@ -198,10 +201,11 @@ public static partial class ApiApp
             .WithName("StartPayment")
             .WithSummary("Start the order's payment (idempotent for the same body).")
             .RequireRoles(keys, storefront, operatorRole);
-        orders.MapGet("/{orderId}/payment", async (string orderId, OrderPaymentRequests api, CancellationToken ct) => Write(await api.GetAsync(orderId, ct)))
-            .Produces<OrderPaymentDocument>().ProducesProblems(400, 404)
+        orders.MapGet("/{orderId}/payment", async (string orderId, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, string? waitForChange, string? timeout, OrderPaymentRequests api, CancellationToken ct) =>
+                Write(await api.GetAsync(orderId, ifNoneMatch, waitForChange, timeout, ct)))
+            .Produces<OrderPaymentDocument>().Produces(304).ProducesProblems(400, 404, 503)
             .WithName("GetPayment")
-            .WithSummary("The order's payment: status, amounts, deadlines and history.")
+            .WithSummary("The order's payment: status, amounts, deadlines and history; conditional (ETag) and as a long poll (waitForChange).")
             .RequireRoles(keys, storefront, fulfillment, operatorRole);
         orders.MapGet("", async (string? status, string? after, string? limit, OrderPaymentRequests api, CancellationToken ct) => Write(await api.ListAsync(status, after, limit, ct)))
             .Produces<OrderPage>().ProducesProblems(400)
@@ -337,7 +341,7 @@ public static partial class ApiApp
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}.")]
     private static partial void LogUnhandled(ILogger logger, PathString path, Exception? exception);
 
-    /// <summary>Writes an <see cref="ApiResponse"/>: status, <c>Location</c>, and the body as JSON or problem+json.</summary>
+    /// <summary>Writes an <see cref="ApiResponse"/>: status, <c>Location</c>, <c>ETag</c>, <c>Retry-After</c>, and the body (if any) as JSON or problem+json.</summary>
     internal sealed class ApiResult(ApiResponse response) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
@@ -346,6 +350,16 @@ public static partial class ApiApp
             if (response.Location is { } location)
             {
                 httpContext.Response.Headers.Location = location;
+            }
+
+            if (response.ETag is { } tag)
+            {
+                httpContext.Response.Headers.ETag = tag;
+            }
+
+            if (response.RetryAfterSeconds is { } retryAfter)
+            {
+                httpContext.Response.Headers.RetryAfter = retryAfter;
             }
 
             if (response.Body is OrderPaymentDocument document)

@@ -184,13 +184,28 @@ internal static class ApiDocument
                 ("limit", _) => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = $"{OrderPaymentRequests.MaxPageSize}", Default = 50 },
                 ("status", "api/orders") => new OpenApiSchema { Type = JsonSchemaType.String, Enum = Values(Enum.GetNames<PaymentStatus>()) },
                 ("status", "api/notification-deliveries") => new OpenApiSchema { Type = JsonSchemaType.String, Enum = Values(NotificationEndpointRequests.DeliveryStatuses), Default = "failed" },
+                ("waitForChange", _) => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" },
+                ("timeout", _) => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = $"{(int)StatusWaits.LongestWait.TotalSeconds}", Default = (int)StatusWaits.LongestWait.TotalSeconds },
                 _ => parameter.Schema,
+            };
+            parameter.Description = parameter.Name switch
+            {
+                "If-None-Match" => "The ETag of the status document the caller has (or *): answered 304 with no body while it is still current.",
+                "waitForChange" => "A long poll: the order's version the caller has seen. Answered as soon as the version is greater (at once when it already is), " +
+                    "else after 'timeout' with the document as it is then. Bounded per server: past the bound, 503 with Retry-After.",
+                "timeout" => "With waitForChange: how long to wait for a change, in seconds (1 to 30, default 30).",
+                _ => parameter.Description,
             };
         }
 
         foreach (var (status, response) in operation.Responses)
         {
-            if (response is OpenApiResponse answer && Located(path, status))
+            if (response is not OpenApiResponse answer)
+            {
+                continue;
+            }
+
+            if (Located(path, status))
             {
                 answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 answer.Headers["Location"] = new OpenApiHeader
@@ -198,6 +213,11 @@ internal static class ApiDocument
                     Description = "The path of what was created or signalled: the order's status document, or the notification endpoint.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 };
+            }
+
+            if (path == "api/orders/{orderId}/payment")
+            {
+                DescribeStatusAnswer(answer, status);
             }
         }
 
@@ -227,6 +247,39 @@ internal static class ApiDocument
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                     },
                 ];
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The status document's answers (start and read): each document with its <c>ETag</c>; the read's 304 (not modified,
+    /// no body) and 503 (too many long polls waiting, with <c>Retry-After</c>).
+    /// </summary>
+    private static void DescribeStatusAnswer(OpenApiResponse answer, string status)
+    {
+        answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        switch (status)
+        {
+            case "200" or "201" or "202" or "304":
+                answer.Headers["ETag"] = new OpenApiHeader
+                {
+                    Description = "The status document's entity tag: its version (with its pending signals and fault when it has any). Send it in If-None-Match to be answered 304 while nothing changed.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+                if (status == "304")
+                {
+                    answer.Description = "Not modified: the document the caller has (If-None-Match) is current. No body.";
+                }
+
+                break;
+            case "503":
+                answer.Description = "Too many long polls (waitForChange) wait already on this server (urn:orderpayments:problem:too-many-waiting): ask again after Retry-After, or read without waitForChange.";
+                answer.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before asking again.",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                };
                 break;
         }
     }

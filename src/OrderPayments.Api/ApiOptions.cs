@@ -18,6 +18,13 @@ public sealed class ApiOptions
     /// <summary>How long <c>PUT …/payment</c> waits for the provider's redirect URL before answering 202 (default 5 s).</summary>
     public TimeSpan StartWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many status reads may wait for a change at once (<c>GET …/payment?waitForChange=</c>, default 1,000). Each
+    /// holds a connection and a subscription to the order's commits, no thread; past the bound a long poll is answered
+    /// 503 with <c>Retry-After</c> (a plain read still answers).
+    /// </summary>
+    public int MaxLongPolls { get; set; } = Application.Http.StatusWaits.DefaultCapacity;
+
     /// <summary>The API keys of each role (<c>OrderPayments:ApiKeys:Storefront:0</c>, <c>…:1</c>, …).</summary>
     public sealed class ApiKeysOptions
     {

@@ -26,6 +26,7 @@ public sealed class DurableOrderPayments
     private readonly TimeProvider _time;
     private readonly DurableOptions _options;
     private readonly IEnumerable<IPaymentProvider> _providers;
+    private readonly StatusWaits _waits;
 
     /// <summary>Creates the interpreter over the shared workflow, retry policy, providers and the app's tables.</summary>
     public DurableOrderPayments(
@@ -51,6 +52,8 @@ public sealed class DurableOrderPayments
         _options = options.Value;
         _providers = providers;
         _door = new SignalDoor(workflow, time);
+        // The long polls of this worker instance (each instance bounds its own).
+        _waits = new StatusWaits(StatusWaits.DefaultCapacity, time);
         Storage = storage;
         Notifications = notifications;
         Activities = new DurableActivities(activities, retries, storage, _options, loggers.CreateLogger<DurableActivities>());
@@ -84,5 +87,5 @@ public sealed class DurableOrderPayments
 
     /// <summary>The shared request handlers over <paramref name="client"/>; a start waits up to <paramref name="startWait"/> for the redirect URL.</summary>
     public OrderPaymentRequests Requests(DurableTaskClient client, TimeSpan startWait) =>
-        new(Client(client), Notifications, _providers.Select(p => p.Provider), startWait);
+        new(Client(client), Notifications, _providers.Select(p => p.Provider), startWait, _waits);
 }

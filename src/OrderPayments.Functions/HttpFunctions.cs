@@ -35,7 +35,12 @@ public sealed class HttpFunctions
         [DurableClient] DurableTaskClient client) =>
         WithJsonBodyAsync(request, (body, ct) => Requests(client).StartAsync(orderId, body, FunctionKeyCaller, ct));
 
-    /// <summary><c>GET /api/orders/{orderId}/payment</c>.</summary>
+    /// <summary>
+    /// <c>GET /api/orders/{orderId}/payment</c>, with <c>If-None-Match</c> (304) and the long poll
+    /// (<c>?waitForChange=&amp;timeout=</c>) as on the self-hosted API. Here a change is seen by reading the order again
+    /// (50 ms, doubling to 500 ms: the engine pushes no commits to the worker), and the bound on waiting reads is per
+    /// worker instance.
+    /// </summary>
     [Function("GetPayment")]
     public async Task<HttpResponseData> GetPayment(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}/payment")] HttpRequestData request,
@@ -43,7 +48,9 @@ public sealed class HttpFunctions
         [DurableClient] DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await WriteAsync(request, await Requests(client).GetAsync(orderId, request.FunctionContext.CancellationToken));
+        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+        var ifNoneMatch = request.Headers.TryGetValues("If-None-Match", out var tags) ? string.Join(",", tags) : null;
+        return await WriteAsync(request, await Requests(client).GetAsync(orderId, ifNoneMatch, query["waitForChange"], query["timeout"], request.FunctionContext.CancellationToken));
     }
 
     /// <summary><c>GET /api/orders?status=&amp;after=&amp;limit=</c>.</summary>
@@ -129,6 +136,16 @@ public sealed class HttpFunctions
         if (response.Location is { } location)
         {
             http.Headers.Add("Location", location);
+        }
+
+        if (response.ETag is { } tag)
+        {
+            http.Headers.Add("ETag", tag);
+        }
+
+        if (response.RetryAfterSeconds is { } retryAfter)
+        {
+            http.Headers.Add("Retry-After", retryAfter);
         }
 
         if (response.Body is not null)

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 
 namespace OrderPayments.Http;
 
@@ -15,7 +17,7 @@ namespace OrderPayments.Http;
 /// only be refused, and would hold the caller's activity slot meanwhile). The library keeps one pipeline per HTTP client
 /// (named <c>{client}-resilience</c>, so one circuit and one rate limiter per client), builds it once from the options as
 /// they are then, re-sends the same request message on each attempt, and reports every attempt, retry, break and timeout
-/// through Polly's telemetry (logs and metrics).
+/// through Polly's telemetry (metrics, and logs: a successful attempt at Debug, see <see cref="QuietResilienceTelemetry"/>).
 /// </summary>
 internal static class HttpResilience
 {
@@ -26,8 +28,12 @@ internal static class HttpResilience
     public static IHttpResiliencePipelineBuilder AddProviderResilience<TOptions>(
         this IHttpClientBuilder builder,
         Func<Outcome<HttpResponseMessage>, CancellationToken, ValueTask<bool>> isTransient)
-        where TOptions : HttpResilienceOptions =>
-        builder.AddResilienceHandler(PipelineName, (pipeline, context) =>
+        where TOptions : HttpResilienceOptions
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // Once per container, however many clients are added: successful attempts log at Debug (QuietResilienceTelemetry).
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TelemetryOptions>, QuietResilienceTelemetry>());
+        return builder.AddResilienceHandler(PipelineName, (pipeline, context) =>
         {
             var settings = context.ServiceProvider.GetRequiredService<IOptions<TOptions>>().Value;
             // Polly.Extensions already sets the registered TimeProvider on the builders it makes; set here as well so
@@ -36,6 +42,7 @@ internal static class HttpResilience
             pipeline.TimeProvider = time;
             Configure(pipeline, settings, time, isTransient);
         });
+    }
 
     private static void Configure(
         ResiliencePipelineBuilder<HttpResponseMessage> pipeline,

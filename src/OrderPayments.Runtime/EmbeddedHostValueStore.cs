@@ -24,11 +24,10 @@ public sealed class EmbeddedHostValueStore : IHostValueStore
     }
 
     /// <inheritdoc />
-    public Task SetAsync(string name, string value, CancellationToken cancellationToken)
+    public async Task SetAsync(string name, string value, CancellationToken cancellationToken)
     {
-        using var session = StoreSession.Write(_store);
+        using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
         session.SetHostValue(name, value, _time.GetUtcNow());
         session.Commit();
-        return Task.CompletedTask;
     }
 }

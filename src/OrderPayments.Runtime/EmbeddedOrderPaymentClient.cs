@@ -26,6 +26,12 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     /// <summary>How often a waiter re-reads the file when no commit of this process woke it (a dispatcher elsewhere).</summary>
     private static readonly TimeSpan ExternalPoll = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often a waiter re-reads the file while this process's dispatcher holds the lease (every change is published to
+    /// it then): only a backstop, so a thousand long polls cost a few reads a second rather than two thousand.
+    /// </summary>
+    private static readonly TimeSpan LocalPoll = TimeSpan.FromSeconds(5);
+
     internal EmbeddedOrderPaymentClient(RuntimeStore store, OrderPaymentWorkflow workflow, TimeProvider time, GroupCommit writes, ChangeFeed changes)
     {
         _store = store;
@@ -51,6 +57,7 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 
         var outcome = await _writes.RunAsync<StartOutcome>(session =>
         {
+            _changes.Forget(request.OrderId.Value);
             if (session.LoadSnapshot(request.OrderId.Value) is var (existing, pending, fault))
             {
                 var snapshot = new OrderPaymentSnapshot(existing.State, existing.Version, existing.UpdatedAt, pending, fault);
@@ -85,6 +92,8 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
         ArgumentException.ThrowIfNullOrWhiteSpace(dedupeKey);
         return _writes.RunAsync<SignalOutcome>(session =>
         {
+            // Before the signal is recorded: from now until the step that applies it is published, reads go to the file.
+            _changes.Forget(orderId.Value);
             var raised = _door.RaiseAsync(
                 new SessionSignalInbox(session),
                 _ => ValueTask.FromResult(session.LoadInstance(orderId.Value)?.State),
@@ -110,8 +119,17 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// An order this process's dispatcher stepped lately and nothing touched since is answered from memory
+    /// (<see cref="ChangeFeed.Latest"/>), without reading the file; any other from the file.
+    /// </remarks>
     public Task<OrderPaymentSnapshot?> GetAsync(OrderId orderId, CancellationToken cancellationToken)
     {
+        if (_changes.Latest(orderId.Value) is { } latest)
+        {
+            return Task.FromResult<OrderPaymentSnapshot?>(latest);
+        }
+
         using var session = StoreSession.Read(_store);
         return Task.FromResult(session.LoadSnapshot(orderId.Value) is var (row, pending, fault)
             ? new OrderPaymentSnapshot(row.State, row.Version, row.UpdatedAt, pending, fault)
@@ -170,8 +188,8 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
 
     /// <inheritdoc />
     /// <remarks>
-    /// Wakes on commits of the order in this process and checks the file at least every 500 ms, so it also sees a
-    /// dispatcher in another process.
+    /// Wakes on commits of the order in this process; checks the file at least every 500 ms while the dispatcher runs in
+    /// another process (every 5 s while this one's holds the lease), so it also sees a dispatcher elsewhere.
     /// </remarks>
     public async Task<OrderPaymentSnapshot?> WaitForAsync(OrderId orderId, Func<OrderPaymentSnapshot, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -198,7 +216,8 @@ public sealed class EmbeddedOrderPaymentClient : IOrderPaymentClient
                 continue;
             }
 
-            var poll = left < ExternalPoll ? left : ExternalPoll;
+            var interval = _changes.Complete ? LocalPoll : ExternalPoll;
+            var poll = left < interval ? left : interval;
             await Task.WhenAny(next, Task.Delay(poll, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             snapshot = subscription.NewerThan(snapshot.Version)

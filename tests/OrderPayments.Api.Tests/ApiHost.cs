@@ -274,6 +274,10 @@ internal sealed class ApiHost : IAsyncDisposable
         _contract.ThrowIfViolated();
     }
 
+    /// <summary>A service of the running API (to observe what HTTP does not show, e.g. how many reads wait).</summary>
+    public T Get<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
     /// <summary>A new empty directory under the system's temporary folder, for one API's SQLite file.</summary>
     public static string TemporaryDirectory() => System.IO.Directory.CreateTempSubdirectory("orderpayments-api-").FullName;
 

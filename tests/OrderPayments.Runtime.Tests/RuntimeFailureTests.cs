@@ -121,7 +121,7 @@ public sealed class RuntimeFailureTests
         await host.Client.StartAsync(RuntimeTestHost.Request(), CancellationToken.None);
         var store = host.Get<RuntimeStore>();
 
-        using (var session = StoreSession.Write(store))
+        using (var session = await StoreSession.WriteAsync(store))
         {
             var row = session.LoadInstance("order-1")!;
             Should.Throw<System.Data.DBConcurrencyException>(() => session.UpdateInstance(row.State with { CancelRequested = true }, row.State, row.Version + 1, row.Version + 2, RuntimeTestHost.Start));

@@ -127,7 +127,7 @@ public sealed class RuntimeRetentionTests
             var pruner = host.Get<RetentionPruner>();
             var later = RuntimeTestHost.Start.AddDays(31);
 
-            var calls = new[] { pruner.PruneBatch(later), pruner.PruneBatch(later), pruner.PruneBatch(later) };
+            var calls = new[] { await pruner.PruneBatchAsync(later), await pruner.PruneBatchAsync(later), await pruner.PruneBatchAsync(later) };
 
             calls.ShouldBe([true, true, false]);
             ids.Take(4).ShouldAllBe(id => host.Rows("history", id) == 0);

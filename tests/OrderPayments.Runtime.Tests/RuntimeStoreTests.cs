@@ -144,7 +144,7 @@ public sealed class RuntimeStoreTests : IDisposable
         var capture = new CapturePayment(IdempotencyKey.For(order, 1, KeyOperations.Capture, 1), reference, new Money(100, Currency.NOK), "ship-1");
         await using (var writer = new RuntimeTestHost(dispatcher: false, databasePath: path))
         {
-            using var session = StoreSession.Write(writer.Get<RuntimeStore>());
+            using var session = await StoreSession.WriteAsync(writer.Get<RuntimeStore>());
             session.InsertActions("v6-order", PaymentProvider.Vipps, [query], RuntimeTestHost.Start);
             session.InsertActions("v6-order", PaymentProvider.Vipps, [capture], RuntimeTestHost.Start.AddSeconds(1));
             session.Commit();
@@ -178,7 +178,7 @@ public sealed class RuntimeStoreTests : IDisposable
         await using var host = new RuntimeTestHost(dispatcher: false);
         var store = host.Get<RuntimeStore>();
         var running = new System.Collections.Concurrent.ConcurrentDictionary<(string, IdempotencyKey), byte>();
-        using (var session = StoreSession.Write(store))
+        using (var session = await StoreSession.WriteAsync(store))
         {
             for (var i = 0; i < 5; i++)
             {
@@ -207,7 +207,7 @@ public sealed class RuntimeStoreTests : IDisposable
         var order = OrderId.Parse("priority-1");
         var reference = PaymentReference.For(order, 1);
         var store = host.Get<RuntimeStore>();
-        using (var session = StoreSession.Write(store))
+        using (var session = await StoreSession.WriteAsync(store))
         {
             // The query has waited longest; the capture came later.
             session.InsertActions("priority-1", PaymentProvider.Vipps, [new QueryPayment(IdempotencyKey.For(order, 1, KeyOperations.Query, 1), reference)], RuntimeTestHost.Start);
@@ -227,7 +227,7 @@ public sealed class RuntimeStoreTests : IDisposable
         await using var host = new RuntimeTestHost(dispatcher: false);
         var store = host.Get<RuntimeStore>();
         var now = RuntimeTestHost.Start;
-        using (var session = StoreSession.Write(store))
+        using (var session = await StoreSession.WriteAsync(store))
         {
             // Ten orders set aside after failed steps hold the oldest signals (more than the look reads for a batch of two).
             for (var i = 0; i < 10; i++)
@@ -253,7 +253,7 @@ public sealed class RuntimeStoreTests : IDisposable
         await using var host = new RuntimeTestHost(dispatcher: false);
         var store = host.Get<RuntimeStore>();
         var now = RuntimeTestHost.Start;
-        using (var session = StoreSession.Write(store))
+        using (var session = await StoreSession.WriteAsync(store))
         {
             for (var i = 0; i < 10; i++)
             {

@@ -15,7 +15,9 @@ internal sealed class VippsTestHost : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public VippsTestHost(Dictionary<string, string?>? settings = null)
+    /// <param name="settings">Overrides of the test settings.</param>
+    /// <param name="loggers">The loggers the clients and their resilience pipelines write to; none when null.</param>
+    public VippsTestHost(Dictionary<string, string?>? settings = null, ILoggerFactory? loggers = null)
     {
         Time = new ManualTimeProvider(Start);
         Handler = new FakeVippsHandler(Time);
@@ -39,8 +41,8 @@ internal sealed class VippsTestHost : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton(loggers ?? NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), loggers is null ? typeof(NullLogger<>) : typeof(Logger<>));
         services.AddVipps(configuration);
         services.ConfigureHttpClientDefaults(builder => builder.ConfigurePrimaryHttpMessageHandler(() => Handler));
         _services = services.BuildServiceProvider(validateScopes: true);

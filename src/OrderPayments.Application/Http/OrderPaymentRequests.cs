@@ -45,18 +45,24 @@ public sealed class OrderPaymentRequests
     private readonly IReadOnlyList<IProviderNotifications> _notifications;
     private readonly HashSet<PaymentProvider> _providers;
     private readonly TimeSpan _startWait;
+    private readonly StatusWaits _waits;
 
     /// <summary>Creates the handlers.</summary>
     /// <param name="client">The workflow client of the host.</param>
     /// <param name="notifications">The providers' webhook/callback intakes.</param>
     /// <param name="providers">The providers this deployment is configured for (others are refused at start).</param>
     /// <param name="startWait">How long a start waits for the redirect URL before answering 202.</param>
-    public OrderPaymentRequests(IOrderPaymentClient client, IEnumerable<IProviderNotifications> notifications, IEnumerable<PaymentProvider> providers, TimeSpan startWait)
+    /// <param name="waits">
+    /// The process's bound on long polls and their clock (one per process, shared by every handler instance); null for
+    /// one of its own with <see cref="StatusWaits.DefaultCapacity"/> on the system clock.
+    /// </param>
+    public OrderPaymentRequests(IOrderPaymentClient client, IEnumerable<IProviderNotifications> notifications, IEnumerable<PaymentProvider> providers, TimeSpan startWait, StatusWaits? waits = null)
     {
         _client = client;
         _notifications = [.. notifications];
         _providers = providers.ToHashSet();
         _startWait = startWait;
+        _waits = waits ?? new StatusWaits(StatusWaits.DefaultCapacity, TimeProvider.System);
     }
 
     /// <summary>The path of an order's status document.</summary>
@@ -111,26 +117,133 @@ public sealed class OrderPaymentRequests
         var location = StatusPath(request.OrderId);
         var snapshot = await _client.WaitForAsync(request.OrderId, HasLeftCreating, _startWait, cancellationToken).ConfigureAwait(false)
             ?? outcome.Snapshot!;
-        if (!HasLeftCreating(snapshot))
-        {
-            return new ApiResponse(202, OrderPaymentDocument.From(snapshot), location);
-        }
-
-        return new ApiResponse(outcome.Result == StartResult.Started ? 201 : 200, OrderPaymentDocument.From(snapshot), location);
+        var status = !HasLeftCreating(snapshot) ? 202 : outcome.Result == StartResult.Started ? 201 : 200;
+        return new ApiResponse(status, OrderPaymentDocument.From(snapshot), location) { ETag = EntityTags.Of(snapshot) };
     }
 
-    /// <summary><c>GET /api/orders/{orderId}/payment</c>: the status document with the history.</summary>
-    public async Task<ApiResponse> GetAsync(string orderId, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/orders/{orderId}/payment</c>: the status document with the history and its <c>ETag</c>.</summary>
+    public Task<ApiResponse> GetAsync(string orderId, CancellationToken cancellationToken) => GetAsync(orderId, null, null, null, cancellationToken);
+
+    /// <summary>
+    /// <c>GET /api/orders/{orderId}/payment?waitForChange=&amp;timeout=</c> with an optional <c>If-None-Match</c>: the
+    /// status document with its history and its <c>ETag</c> (<see cref="EntityTags"/>); 304 with no body (the document is
+    /// not even built) when <paramref name="ifNoneMatch"/> names the current tag.
+    /// With <paramref name="waitForChange"/> (a version the caller has seen) it is a long poll: answered as soon as the
+    /// order's version is greater (at once when it already is), else after <paramref name="timeout"/> seconds (1 to 30;
+    /// 30 when not given) with the document as it is then (304 when it still matches). While
+    /// <see cref="StatusWaits.Capacity"/> reads of this process wait already, a read that would wait is answered 503 with
+    /// <c>Retry-After</c> at once. 400 for a bad order id, version or timeout (or a timeout without waitForChange).
+    /// </summary>
+    public async Task<ApiResponse> GetAsync(string orderId, string? ifNoneMatch, string? waitForChange, string? timeout, CancellationToken cancellationToken)
     {
         var errors = new List<ApiFieldError>();
-        if (ParseOrderId(orderId, errors) is not { } id)
+        var id = ParseOrderId(orderId, errors);
+        var seen = SeenVersion(waitForChange, errors);
+        var wait = WaitTimeout(timeout, waitForChange is not null, errors);
+        if (id is null || errors.Count > 0)
         {
             return ApiResponse.Problem(ApiProblem.Invalid(errors));
         }
 
-        return await _client.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } snapshot
-            ? new ApiResponse(200, OrderPaymentDocument.From(snapshot))
-            : ApiResponse.Problem(ApiProblem.OrderNotFound(orderId));
+        var snapshot = await _client.GetAsync(id.Value, cancellationToken).ConfigureAwait(false);
+        if (snapshot is not null && seen is { } version && snapshot.Version <= version)
+        {
+            // The timeout runs from here, before the place is taken: a read counted as waiting has its timeout armed.
+            using var timer = new CancellationTokenSource(wait, _waits.Time);
+            if (!_waits.TryEnter())
+            {
+                return ApiResponse.Problem(new ApiProblem(
+                    ApiProblem.Urn("too-many-waiting"),
+                    "Too many status reads are waiting for a change.",
+                    503,
+                    $"{_waits.Capacity} long polls wait already. Ask again after Retry-After, or read without waitForChange.")) with { RetryAfter = StatusWaits.RetryAfter };
+            }
+
+            try
+            {
+                snapshot = await WaitForChangeAsync(id.Value, version, timer, wait, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _waits.Leave();
+            }
+        }
+
+        if (snapshot is null)
+        {
+            return ApiResponse.Problem(ApiProblem.OrderNotFound(orderId));
+        }
+
+        var tag = EntityTags.Of(snapshot);
+        return EntityTags.Matches(ifNoneMatch, tag)
+            ? new ApiResponse(304, null) { ETag = tag }
+            : new ApiResponse(200, OrderPaymentDocument.From(snapshot)) { ETag = tag };
+    }
+
+    /// <summary>
+    /// The order once its version passes <paramref name="version"/>, or as it is when <paramref name="timeout"/> (
+    /// <paramref name="wait"/> on the <see cref="StatusWaits"/>' clock) is cancelled (null when it does not exist). The
+    /// client wakes the wait on the commit that changes the order (the embedded runtime) or reads it again with a back-off
+    /// (the Durable interpreter); its own timeout is only a backstop behind this clock's.
+    /// </summary>
+    private async Task<OrderPaymentSnapshot?> WaitForChangeAsync(OrderId id, long version, CancellationTokenSource timeout, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            if (await _client.WaitForAsync(id, s => s.Version > version, wait + TimeSpan.FromMinutes(1), waiting.Token).ConfigureAwait(false) is { } changed)
+            {
+                return changed;
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The timeout: answer with the order as it is now.
+        }
+
+        return await _client.GetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>waitForChange</c> of a status read: a version, 0 or more; null when absent; a bad one is added to <paramref name="errors"/>.</summary>
+    private static long? SeenVersion(string? waitForChange, List<ApiFieldError> errors)
+    {
+        if (waitForChange is null)
+        {
+            return null;
+        }
+
+        if (long.TryParse(waitForChange, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+        {
+            return version;
+        }
+
+        errors.Add(new ApiFieldError("waitForChange", "Must be a version the caller has seen: a whole number, 0 or more."));
+        return null;
+    }
+
+    /// <summary>The <c>timeout</c> of a long poll in seconds: 1 to 30, 30 when absent; only with <c>waitForChange</c>.</summary>
+    private static TimeSpan WaitTimeout(string? timeout, bool waiting, List<ApiFieldError> errors)
+    {
+        var longest = (int)StatusWaits.LongestWait.TotalSeconds;
+        if (timeout is null)
+        {
+            return StatusWaits.LongestWait;
+        }
+
+        if (!waiting)
+        {
+            errors.Add(new ApiFieldError("timeout", "Only with waitForChange (a long poll)."));
+        }
+        else if (int.TryParse(timeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 && seconds <= longest)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        else
+        {
+            errors.Add(new ApiFieldError("timeout", $"Must be a whole number of seconds from 1 to {longest}."));
+        }
+
+        return StatusWaits.LongestWait;
     }
 
     /// <summary><c>GET /api/orders?status=&amp;after=&amp;limit=</c>: a page of orders by id, without histories.</summary>

@@ -94,6 +94,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
         finally
         {
+            _changes.Complete = false;
             _clientWrites.Detach();
         }
     }
@@ -105,7 +106,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
             try
             {
                 var now = _time.GetUtcNow();
-                var batch = RunBatch(now);
+                var batch = await RunBatchAsync(now, stoppingToken).ConfigureAwait(false);
+                _changes.Complete = batch.Owner;
                 if (!batch.Owner)
                 {
                     // Client writes beyond one batch are written at once; otherwise wait for the lease or new writes.
@@ -119,7 +121,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
                 }
 
                 StartDueActivities(now, stoppingToken);
-                if (batch.MoreWork || !_completions.IsEmpty || !_clientWrites.IsEmpty || PruneWhenDue(now))
+                if (batch.MoreWork || !_completions.IsEmpty || !_clientWrites.IsEmpty || await PruneWhenDueAsync(now, stoppingToken).ConfigureAwait(false))
                 {
                     continue;
                 }
@@ -145,7 +147,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
         // Activities still running are abandoned; their outbox rows stay due and run again, with the same key.
         if (_owning)
         {
-            using var session = StoreSession.Write(_store);
+            using var session = await StoreSession.WriteAsync(_store, CancellationToken.None).ConfigureAwait(false);
             session.ReleaseLease(_owner);
             session.Commit();
         }
@@ -158,7 +160,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     }
 
     /// <summary>Prunes one batch when pruning is due; true when more may be left (the next batch follows the next cycle's steps).</summary>
-    private bool PruneWhenDue(DateTimeOffset now)
+    private async Task<bool> PruneWhenDueAsync(DateTimeOffset now, CancellationToken stoppingToken)
     {
         if (now < _nextPruneAt)
         {
@@ -167,12 +169,12 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         try
         {
-            if (_pruner.PruneBatch(now))
+            if (await _pruner.PruneBatchAsync(now, stoppingToken).ConfigureAwait(false))
             {
                 return true;
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
         {
             // Pruning is housekeeping: a failure waits for the next interval rather than slowing every cycle.
             RuntimeLogs.PruneFailed(_logger, e);
@@ -198,14 +200,18 @@ internal sealed class RuntimeDispatcher : BackgroundService
     /// One transaction: the client writes waiting (starts and signals), then, holding the lease, activity results
     /// recorded and every order with due work stepped (up to the batch size), the new signals among them.
     /// </summary>
-    private BatchResult RunBatch(DateTimeOffset now)
+    /// <remarks>
+    /// The file's write gate is awaited (other writers of this process: the notifier, retention, operators' changes), so
+    /// no thread waits while they write; the transaction itself runs synchronously (SQLite's I/O is synchronous).
+    /// </remarks>
+    private async Task<BatchResult> RunBatchAsync(DateTimeOffset now, CancellationToken stoppingToken)
     {
         var completions = new List<ActivityCompletion>();
         GroupCommit.Taken? writes = null;
         _metrics.Cycles.Add(1);
         try
         {
-            using var session = StoreSession.Write(_store);
+            using var session = await StoreSession.WriteAsync(_store, stoppingToken).ConfigureAwait(false);
             writes = _clientWrites.Take(session);
             if (!session.TryTakeLease(_owner, now, _options.LeaseDuration))
             {
@@ -286,13 +292,15 @@ internal sealed class RuntimeDispatcher : BackgroundService
         }
     }
 
-    private static void Record(StoreSession session, ActivityCompletion completion, DateTimeOffset now)
+    private void Record(StoreSession session, ActivityCompletion completion, DateTimeOffset now)
     {
         if (completion.Result is { } result)
         {
             // Exactly once: the outbox row closes in the same transaction that records the result.
             if (session.CompleteActivity(completion.InstanceId, completion.Key, now))
             {
+                // A signal pending until the order's next step is published (see ChangeFeed.Latest).
+                _changes.Forget(completion.InstanceId);
                 session.InsertSignal(completion.InstanceId, $"activity:{completion.Key}", result, now, completion.TraceParent);
             }
         }
@@ -428,6 +436,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         foreach (var (id, attempts, retryAt, exception) in effects.Faults)
         {
+            _changes.Forget(id);
             _metrics.StepFaults.Add(1);
             RuntimeLogs.StepFailed(_logger, id, attempts, retryAt, exception);
         }

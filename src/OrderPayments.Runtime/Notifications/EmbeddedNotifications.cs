@@ -27,23 +27,23 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
     }
 
     /// <inheritdoc />
-    public Task<(NotificationEndpoint Endpoint, string Secret)> AddAsync(Uri url, IReadOnlyList<string>? types, CancellationToken cancellationToken)
+    public async Task<(NotificationEndpoint Endpoint, string Secret)> AddAsync(Uri url, IReadOnlyList<string>? types, CancellationToken cancellationToken)
     {
         var id = "ep_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var secret = StandardWebhooks.NewSecret();
         var now = _time.GetUtcNow();
-        using var session = StoreSession.Write(_store);
+        using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
         session.UpsertEndpoint(id, url, secret, types, ApiSource, now);
         session.Commit();
-        return Task.FromResult((new NotificationEndpoint(id, url, types, ApiSource, now), secret));
+        return (new NotificationEndpoint(id, url, types, ApiSource, now), secret);
     }
 
     /// <summary>Makes the configured endpoints the active ones of source <see cref="ConfigurationSource"/> (added, changed, or deleted when gone).</summary>
-    public void Configure(IReadOnlyList<(string Id, Uri Url, string Secret, IReadOnlyList<string>? Types)> configured)
+    public async Task ConfigureAsync(IReadOnlyList<(string Id, Uri Url, string Secret, IReadOnlyList<string>? Types)> configured, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configured);
         var now = _time.GetUtcNow();
-        using var session = StoreSession.Write(_store);
+        using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
         foreach (var gone in session.Endpoints(ConfigurationSource).Where(e => configured.All(c => c.Id != e.Id)))
         {
             session.DeleteEndpoint(gone.Id, now);
@@ -65,29 +65,29 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        using var session = StoreSession.Write(_store);
+        using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
         var deleted = session.DeleteEndpoint(id, _time.GetUtcNow());
         session.Commit();
-        return Task.FromResult(deleted);
+        return deleted;
     }
 
     /// <inheritdoc />
-    public Task<string?> SendTestAsync(string id, CancellationToken cancellationToken)
+    public async Task<string?> SendTestAsync(string id, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        using var session = StoreSession.Write(_store);
+        using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
         if (session.Endpoints().All(e => e.Id != id))
         {
-            return Task.FromResult<string?>(null);
+            return null;
         }
 
         var test = StorefrontEvents.Test("evt_test_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), now);
         session.InsertEventFor(id, "", test, now);
         session.Commit();
         _signal.Work.Set();
-        return Task.FromResult<string?>(test.Id);
+        return test.Id;
     }
 
     /// <inheritdoc />
@@ -98,9 +98,9 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
     }
 
     /// <inheritdoc />
-    public Task<bool> RetryAsync(string endpointId, string eventId, CancellationToken cancellationToken)
+    public async Task<bool> RetryAsync(string endpointId, string eventId, CancellationToken cancellationToken)
     {
-        using var session = StoreSession.Write(_store);
+        using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
         var retried = session.RetryDelivery(endpointId, eventId, _time.GetUtcNow());
         session.Commit();
         if (retried)
@@ -108,6 +108,6 @@ public sealed class EmbeddedNotifications : INotificationEndpoints
             _signal.Work.Set();
         }
 
-        return Task.FromResult(retried);
+        return retried;
     }
 }

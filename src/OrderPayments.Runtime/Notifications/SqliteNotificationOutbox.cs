@@ -13,16 +13,15 @@ internal sealed class SqliteNotificationOutbox(RuntimeStore store) : INotificati
         return Task.FromResult(due);
     }
 
-    public Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
+    public async Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
     {
-        using var session = StoreSession.Write(store);
+        using var session = await StoreSession.WriteAsync(store, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
         {
             session.RecordDelivery(result);
         }
 
         session.Commit();
-        return Task.CompletedTask;
     }
 
     public Task<DateTimeOffset?> NextDueAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -24,15 +24,17 @@ internal sealed class StorefrontNotifier(
     private const string Lease = "notifier";
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Stopwatch.GetTimestamp()}/notifier";
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // The configured endpoints are the active ones of their source (secrets stay in the configuration's store too).
-        notifications.Configure([.. delivery.Value.Endpoints.Select(pair => (
-            pair.Key,
-            new Uri(pair.Value.Url!),
-            pair.Value.Secret!,
-            pair.Value.Types is { Count: > 0 } types ? (IReadOnlyList<string>?)types : null))]);
-        return base.StartAsync(cancellationToken);
+        await notifications.ConfigureAsync(
+            [.. delivery.Value.Endpoints.Select(pair => (
+                pair.Key,
+                new Uri(pair.Value.Url!),
+                pair.Value.Secret!,
+                pair.Value.Types is { Count: > 0 } types ? (IReadOnlyList<string>?)types : null))],
+            cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +45,7 @@ internal sealed class StorefrontNotifier(
         {
             try
             {
-                if (!TakeLease(lease))
+                if (!await TakeLeaseAsync(lease, stoppingToken).ConfigureAwait(false))
                 {
                     await signal.Work.WaitAsync(lease / 3, time, options.Value.ExternalWorkPollInterval, stoppingToken).ConfigureAwait(false);
                     continue;
@@ -62,7 +64,7 @@ internal sealed class StorefrontNotifier(
                         }
 
                         renewed.Restart();
-                        if (!TakeLease(lease))
+                        if (!await TakeLeaseAsync(lease, ct).ConfigureAwait(false))
                         {
                             await held.CancelAsync().ConfigureAwait(false);
                         }
@@ -83,9 +85,9 @@ internal sealed class StorefrontNotifier(
         }
     }
 
-    private bool TakeLease(TimeSpan duration)
+    private async Task<bool> TakeLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        using var session = StoreSession.Write(store);
+        using var session = await StoreSession.WriteAsync(store, cancellationToken).ConfigureAwait(false);
         var taken = session.TryTakeLease(_owner, time.GetUtcNow(), duration, Lease);
         session.Commit();
         return taken;

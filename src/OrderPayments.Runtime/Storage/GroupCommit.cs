@@ -12,7 +12,8 @@ namespace OrderPayments.Runtime.Storage;
 /// <remarks>
 /// Where a dispatcher runs in this process it takes the queue into its own transactions (<see cref="Attach"/>): a
 /// signal and the step that applies it then commit together, with one fsync and no second writer waiting for the
-/// file. Otherwise one drainer at a time writes the queue in transactions of its own.
+/// file. Otherwise one drainer at a time writes the queue in transactions of its own, waiting for the file's write gate
+/// asynchronously (no thread is held while another session writes).
 /// </remarks>
 internal sealed class GroupCommit
 {
@@ -121,11 +122,11 @@ internal sealed class GroupCommit
     {
         if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            _ = Task.Run(Drain);
+            _ = Task.Run(DrainAsync);
         }
     }
 
-    private void Drain()
+    private async Task DrainAsync()
     {
         while (true)
         {
@@ -133,7 +134,7 @@ internal sealed class GroupCommit
             {
                 while (!_queue.IsEmpty)
                 {
-                    WriteBatch();
+                    await WriteBatchAsync().ConfigureAwait(false);
                 }
             }
             finally
@@ -150,13 +151,13 @@ internal sealed class GroupCommit
         }
     }
 
-    private void WriteBatch()
+    private async Task WriteBatchAsync()
     {
         var batch = Dequeue();
         Taken taken;
         try
         {
-            using var session = StoreSession.Write(_store);
+            using var session = await StoreSession.WriteAsync(_store).ConfigureAwait(false);
             taken = Run(session, batch);
             session.Commit();
         }

@@ -25,13 +25,13 @@ internal sealed class RetentionPruner
     /// Prunes one batch of finished orders and one of applied signals (each its own transaction) as of
     /// <paramref name="now"/>; true when a batch was full, so more may be left.
     /// </summary>
-    public bool PruneBatch(DateTimeOffset now)
+    public async Task<bool> PruneBatchAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var limit = _options.PruneBatchSize;
         var orders = 0;
         if (_options.FinishedOrderRetention > TimeSpan.Zero)
         {
-            using var session = StoreSession.Write(_store);
+            using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
             var prunable = session.PrunableOrders(now - _options.FinishedOrderRetention, limit);
             foreach (var id in prunable)
             {
@@ -47,7 +47,7 @@ internal sealed class RetentionPruner
         {
             // Dedupe works for this window only: a retry of an older signal is recorded as new and decided again
             // (the workflow is idempotent by shipment, refund and attempt id). Pending signals are never deleted.
-            using var session = StoreSession.Write(_store);
+            using var session = await StoreSession.WriteAsync(_store, cancellationToken).ConfigureAwait(false);
             signals = session.PruneAppliedSignals(now - _options.SignalDedupeWindow, limit);
             session.Commit();
         }

@@ -37,7 +37,10 @@ public sealed class RuntimeStore : IDisposable
     /// <summary>Committed states this process has parsed lately (see <see cref="StateCache"/>).</summary>
     internal StateCache States { get; }
 
-    /// <summary>Serializes this process's write transactions on the file (other processes still meet SQLite's lock).</summary>
+    /// <summary>
+    /// Serializes this process's write transactions on the file (other processes still meet SQLite's lock). Taken only
+    /// through <see cref="StoreSession.WriteAsync"/>: waited for asynchronously, never with a blocking wait.
+    /// </summary>
     internal SemaphoreSlim WriteGate { get; } = new(1, 1);
 
     /// <summary>The schema version this code writes.</summary>

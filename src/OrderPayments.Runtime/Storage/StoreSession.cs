@@ -23,15 +23,14 @@ internal sealed partial class StoreSession : IDisposable
     private readonly RuntimeStore? _writeGateOwner;
     private readonly StateCache _states;
 
+    /// <param name="store">The file.</param>
+    /// <param name="write">A write session: the caller holds <see cref="RuntimeStore.WriteGate"/>, which the session releases when disposed.</param>
     private StoreSession(RuntimeStore store, bool write)
     {
         _store = store;
         _states = store.States;
         if (write)
         {
-            // One writer at a time in this process: waiting here is a queue, whereas waiting on SQLite's lock is its
-            // busy handler's sleep-and-retry, which costs milliseconds per collision under load.
-            store.WriteGate.Wait();
             _writeGateOwner = store;
         }
 
@@ -45,12 +44,34 @@ internal sealed partial class StoreSession : IDisposable
         catch
         {
             _pooled?.Dispose();
-            _writeGateOwner?.WriteGate.Release();
             throw;
         }
     }
 
-    public static StoreSession Write(RuntimeStore store) => new(store, write: true);
+    /// <summary>
+    /// A write session, once this process's other write sessions are done. One writer at a time in this process:
+    /// waiting here is a queue, whereas waiting on SQLite's lock is its busy handler's sleep-and-retry, which costs
+    /// milliseconds per collision under load. The wait is asynchronous: no thread is held while another session
+    /// writes (a free gate is taken at once, without a continuation).
+    /// </summary>
+    public static async ValueTask<StoreSession> WriteAsync(RuntimeStore store, CancellationToken cancellationToken = default)
+    {
+        if (!store.WriteGate.Wait(0, CancellationToken.None))
+        {
+            await store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return new StoreSession(store, write: true);
+        }
+        catch
+        {
+            // The constructor released nothing it did not take: the gate is still this caller's.
+            store.WriteGate.Release();
+            throw;
+        }
+    }
 
     public static StoreSession Read(RuntimeStore store) => new(store, write: false);
 

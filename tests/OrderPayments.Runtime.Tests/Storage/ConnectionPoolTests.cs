@@ -28,16 +28,16 @@ public sealed class ConnectionPoolTests : IDisposable
     }
 
     [Fact]
-    public void WriteSession_DisposedWithoutCommit_RollsBackAndTheConnectionServesTheNextSession()
+    public async Task WriteSession_DisposedWithoutCommit_RollsBackAndTheConnectionServesTheNextSession()
     {
         using var store = Store();
         var now = TimeProvider.System.GetUtcNow();
-        using (var abandoned = StoreSession.Write(store))
+        using (var abandoned = await StoreSession.WriteAsync(store))
         {
             abandoned.SetHostValue("name", "not committed", now);
         }
 
-        using (var write = StoreSession.Write(store))
+        using (var write = await StoreSession.WriteAsync(store))
         {
             write.SetHostValue("other", "committed", now);
             write.Commit();
@@ -49,10 +49,10 @@ public sealed class ConnectionPoolTests : IDisposable
     }
 
     [Fact]
-    public void WriteSession_AfterReadSessionsInBetween_GetsTheWriterConnectionBack()
+    public async Task WriteSession_AfterReadSessionsInBetween_GetsTheWriterConnectionBack()
     {
         using var store = Store();
-        using (var write = StoreSession.Write(store))
+        using (var write = await StoreSession.WriteAsync(store))
         {
             write.SetHostValue("name", "value", TimeProvider.System.GetUtcNow());
             write.Commit();
@@ -84,10 +84,10 @@ public sealed class ConnectionPoolTests : IDisposable
     }
 
     [Fact]
-    public void Dispose_WriterConnectionKeptOpen_IsClosed()
+    public async Task Dispose_WriterConnectionKeptOpen_IsClosed()
     {
         var store = Store();
-        using (var write = StoreSession.Write(store))
+        using (var write = await StoreSession.WriteAsync(store))
         {
             write.Commit();
         }

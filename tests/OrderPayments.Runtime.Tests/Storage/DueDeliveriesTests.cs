@@ -14,7 +14,7 @@ public sealed class DueDeliveriesTests
         await using var host = new RuntimeTestHost(dispatcher: false);
         var store = host.Get<RuntimeStore>();
         var now = RuntimeTestHost.Start;
-        using (var session = StoreSession.Write(store))
+        using (var session = await StoreSession.WriteAsync(store))
         {
             session.UpsertEndpoint("dead", new Uri("https://dead.example/hooks"), StandardWebhooks.NewSecret(), null, "api", now);
             session.UpsertEndpoint("healthy", new Uri("https://healthy.example/hooks"), StandardWebhooks.NewSecret(), null, "api", now);
