@@ -83,30 +83,53 @@ internal sealed class RuntimeDispatcher : BackgroundService
     /// <summary>Total workflow steps committed by this dispatcher (for tests and the benchmark).</summary>
     public long StepsCommitted => Interlocked.Read(ref _steps);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <remarks>
+    /// The loop runs on a thread of its own, not the pool's: it waits for work and for the file's write gate on that
+    /// thread, so a commit, a new signal or an activity's result wakes it at once instead of queueing its next cycle
+    /// behind the HTTP requests' work items (under load the pool's queue holds dozens), and it never holds a pool thread.
+    /// </remarks>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        // Client writes join this loop's transactions from now on: a signal commits with the step that applies it.
-        _clientWrites.Attach(_work.Set);
-        try
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            await RunAsync(stoppingToken).ConfigureAwait(false);
-        }
-        finally
+            try
+            {
+                // Client writes join this loop's transactions from now on: a signal commits with the step that applies it.
+                _clientWrites.Attach(_work.Set);
+                try
+                {
+                    Run(stoppingToken);
+                }
+                finally
+                {
+                    _changes.Complete = false;
+                    _clientWrites.Detach();
+                }
+
+                ended.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                ended.TrySetException(e);
+            }
+        })
         {
-            _changes.Complete = false;
-            _clientWrites.Detach();
-        }
+            IsBackground = true,
+            Name = "OrderPayments dispatcher",
+        };
+        thread.Start();
+        return ended.Task;
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    private void Run(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var now = _time.GetUtcNow();
-                var batch = await RunBatchAsync(now, stoppingToken).ConfigureAwait(false);
+                var batch = RunBatch(now, stoppingToken);
                 _changes.Complete = batch.Owner;
                 if (!batch.Owner)
                 {
@@ -116,17 +139,16 @@ internal sealed class RuntimeDispatcher : BackgroundService
                         continue;
                     }
 
-                    await _work.WaitAsync(_options.LeaseDuration / 3, _time, _options.ExternalWorkPollInterval, stoppingToken).ConfigureAwait(false);
+                    _work.Wait(_options.LeaseDuration / 3, _time, _options.ExternalWorkPollInterval, stoppingToken);
                     continue;
                 }
 
-                StartDueActivities(now, stoppingToken);
-                if (batch.MoreWork || !_completions.IsEmpty || !_clientWrites.IsEmpty || await PruneWhenDueAsync(now, stoppingToken).ConfigureAwait(false))
+                if (batch.MoreWork || !_completions.IsEmpty || !_clientWrites.IsEmpty || PruneWhenDue(now, stoppingToken))
                 {
                     continue;
                 }
 
-                await _work.WaitAsync(IdleFor(now, batch.NextDue), _time, _options.ExternalWorkPollInterval, stoppingToken).ConfigureAwait(false);
+                _work.Wait(IdleFor(now, batch.NextDue), _time, _options.ExternalWorkPollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -136,7 +158,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
             {
                 RuntimeLogs.CycleFailed(_logger, e);
                 // An I/O back-off, on the wall clock: the workflow's clock may stand still (tests) or jump.
-                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
             }
         }
     }
@@ -160,7 +182,7 @@ internal sealed class RuntimeDispatcher : BackgroundService
     }
 
     /// <summary>Prunes one batch when pruning is due; true when more may be left (the next batch follows the next cycle's steps).</summary>
-    private async Task<bool> PruneWhenDueAsync(DateTimeOffset now, CancellationToken stoppingToken)
+    private bool PruneWhenDue(DateTimeOffset now, CancellationToken stoppingToken)
     {
         if (now < _nextPruneAt)
         {
@@ -169,7 +191,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
 
         try
         {
-            if (await _pruner.PruneBatchAsync(now, stoppingToken).ConfigureAwait(false))
+            // On the dispatcher's own thread: waiting here blocks no pool thread.
+            if (_pruner.PruneBatchAsync(now, stoppingToken).GetAwaiter().GetResult())
             {
                 return true;
             }
@@ -201,17 +224,18 @@ internal sealed class RuntimeDispatcher : BackgroundService
     /// recorded and every order with due work stepped (up to the batch size), the new signals among them.
     /// </summary>
     /// <remarks>
-    /// The file's write gate is awaited (other writers of this process: the notifier, retention, operators' changes), so
-    /// no thread waits while they write; the transaction itself runs synchronously (SQLite's I/O is synchronous).
+    /// Runs on the dispatcher's own thread, which waits for the file's write gate while another writer of this process
+    /// (the notifier, retention, operators' changes) holds it; no pool thread waits. The transaction runs synchronously
+    /// (SQLite's I/O is synchronous).
     /// </remarks>
-    private async Task<BatchResult> RunBatchAsync(DateTimeOffset now, CancellationToken stoppingToken)
+    private BatchResult RunBatch(DateTimeOffset now, CancellationToken stoppingToken)
     {
         var completions = new List<ActivityCompletion>();
         GroupCommit.Taken? writes = null;
         _metrics.Cycles.Add(1);
         try
         {
-            using var session = await StoreSession.WriteAsync(_store, stoppingToken).ConfigureAwait(false);
+            using var session = StoreSession.Write(_store, stoppingToken);
             writes = _clientWrites.Take(session);
             if (!session.TryTakeLease(_owner, now, _options.LeaseDuration))
             {
@@ -251,7 +275,16 @@ internal sealed class RuntimeDispatcher : BackgroundService
             var steps = effects.Steps;
             var nextDue = session.NextDue(now);
             var counts = steps > 0 && ++_batches % 64 == 1 ? session.CountByStatus() : null;
+
+            // The calls due now, those this transaction schedules among them, chosen in it and started only once it has
+            // committed (a call's row must be durable before the call is made).
+            var free = _activitySlots.CurrentCount;
+            var calls = free > 0 ? session.DueActivities(now, free, _running) : [];
             session.Commit();
+
+            // Started before the callers and waiters this commit answers are resumed: a start's create-payment call is
+            // on its way before anything else queues behind it.
+            StartActivities(calls, stoppingToken);
             writes.Complete();
 
             // Only now may a completed or rescheduled activity be picked up again: its row says so durably.
@@ -471,20 +504,8 @@ internal sealed class RuntimeDispatcher : BackgroundService
         effects.Outcomes.Add(step.Outcome);
     }
 
-    private void StartDueActivities(DateTimeOffset now, CancellationToken stoppingToken)
+    private void StartActivities(List<DueActivity> due, CancellationToken stoppingToken)
     {
-        var free = _activitySlots.CurrentCount;
-        if (free == 0)
-        {
-            return;
-        }
-
-        List<DueActivity> due;
-        using (var session = StoreSession.Read(_store))
-        {
-            due = session.DueActivities(now, free, _running);
-        }
-
         foreach (var activity in due)
         {
             if (!_activitySlots.Wait(0, CancellationToken.None))

@@ -41,5 +41,24 @@ internal sealed class WorkSignal : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>
+    /// <see cref="WaitAsync"/> for a thread of its own (the dispatcher's): on the system clock it blocks that thread, and
+    /// <see cref="Set"/> wakes it directly rather than through a pool work item; on another clock (tests) it waits for
+    /// <see cref="WaitAsync"/>.
+    /// </summary>
+    public void Wait(TimeSpan timeout, TimeProvider time, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        if (time != TimeProvider.System)
+        {
+            WaitAsync(timeout, time, poll, cancellationToken).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (_semaphore.Wait(timeout < poll ? timeout : poll, cancellationToken))
+        {
+            Interlocked.Exchange(ref _set, 0);
+        }
+    }
+
     public void Dispose() => _semaphore.Dispose();
 }

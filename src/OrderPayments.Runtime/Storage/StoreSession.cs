@@ -73,6 +73,29 @@ internal sealed partial class StoreSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the write gate on the calling thread, waiting for it if another writer holds it. Only for a thread of its
+    /// own (the dispatcher's): a pool thread awaits <see cref="WriteAsync"/> instead.
+    /// </summary>
+    public static StoreSession Write(RuntimeStore store, CancellationToken cancellationToken)
+    {
+        if (Thread.CurrentThread.IsThreadPoolThread)
+        {
+            throw new InvalidOperationException("A thread-pool thread must not wait for the write gate; await WriteAsync.");
+        }
+
+        store.WriteGate.Wait(cancellationToken);
+        try
+        {
+            return new StoreSession(store, write: true);
+        }
+        catch
+        {
+            store.WriteGate.Release();
+            throw;
+        }
+    }
+
     public static StoreSession Read(RuntimeStore store) => new(store, write: false);
 
     public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();

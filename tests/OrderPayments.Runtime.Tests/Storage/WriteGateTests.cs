@@ -68,5 +68,36 @@ public sealed class WriteGateTests : IDisposable
         (await started.WaitAsync(TimeSpan.FromSeconds(30))).Result.ShouldBe(Application.Workflows.StartResult.Started);
     }
 
+    [Fact]
+    public async Task Write_OnAPoolThread_ThrowsWithoutTakingTheGate()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var store = host.Get<RuntimeStore>();
+
+        var thrown = await Task.Run(() => Should.Throw<InvalidOperationException>(() => StoreSession.Write(store, CancellationToken.None)));
+
+        thrown.Message.ShouldContain("WriteAsync");
+        store.WriteGate.CurrentCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Write_OnItsOwnThreadWhileAnotherSessionWrites_WaitsThenTakesTheGate()
+    {
+        await using var host = new RuntimeTestHost(dispatcher: false);
+        var store = host.Get<RuntimeStore>();
+        var holder = await StoreSession.WriteAsync(store);
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            using var session = StoreSession.Write(store, CancellationToken.None);
+            taken.SetResult();
+        });
+
+        thread.Start();
+        (await Task.WhenAny(taken.Task, Task.Delay(200))).ShouldNotBe(taken.Task, "the gate is held");
+        holder.Dispose();
+        await taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
