@@ -62,9 +62,20 @@ internal sealed class TableSignalInbox
     public InboxDoorway Doorway(OrderId orderId) => new(this, orderId.Value);
 
     /// <summary>How many signals of the order are recorded after <paramref name="afterSequence"/> and not yet applied.</summary>
+    /// <remarks>
+    /// Every status read asks, and nearly always none is: the inbox's open row (a point read) names the next sequence it
+    /// will give, so when no signal was recorded after <paramref name="afterSequence"/> the answer is 0 without a query
+    /// over the order's rows (a query is a scan of the whole table on Azurite, and a partition range on Azure).
+    /// </remarks>
     public async Task<int> CountPendingAsync(string orderId, long afterSequence, CancellationToken cancellationToken)
     {
         await _created.EnsureAsync(cancellationToken);
+        var open = await _table.GetEntityIfExistsAsync<TableEntity>(orderId, OpenRowKey, [Fields.NextSequence], cancellationToken);
+        if (open.HasValue && open.Value!.GetInt64(Fields.NextSequence) is { } next && next - 1 <= afterSequence)
+        {
+            return 0;
+        }
+
         var count = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {orderId} and Applied eq {false} and Seq gt {afterSequence}");
         await foreach (var _ in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))

@@ -87,6 +87,26 @@ public sealed class TableSignalInboxTests(Azurite azurite) : IClassFixture<Azuri
     }
 
     [Fact]
+    public async Task CountPending_NothingRecordedAfterTheLastApplied_IsZeroAndOneMoreCounts()
+    {
+        var inbox = CreateSut();
+        await inbox.OpenAsync("order-1", CancellationToken.None);
+        await AddAsync(inbox, "order-1", "s-1");
+        await AddAsync(inbox, "order-1", "s-2");
+        var drained = await inbox.DrainAsync("order-1", 0, close: false, CancellationToken.None);
+        await inbox.RecordAsync("order-1", [.. drained.Pending.Select(p => new AppliedSignal(p.DedupeKey, InputOutcome.Applied, null, p.Sequence))], CancellationToken.None);
+
+        var none = await inbox.CountPendingAsync("order-1", 2, CancellationToken.None);
+        await AddAsync(inbox, "order-1", "s-3");
+        var one = await inbox.CountPendingAsync("order-1", 2, CancellationToken.None);
+
+        none.ShouldBe(0);
+        one.ShouldBe(1);
+        (await inbox.CountPendingAsync("order-1", 0, CancellationToken.None)).ShouldBe(1, "the applied ones are not pending, whatever sequence is given");
+        (await inbox.CountPendingAsync("order-2", 0, CancellationToken.None)).ShouldBe(0, "an order without an inbox has none");
+    }
+
+    [Fact]
     public async Task Close_WithASignalLeft_AnswersItAndStaysOpen()
     {
         var inbox = CreateSut();
