@@ -13,12 +13,7 @@ public sealed class OrchestratorTests
     {
         var harness = new OrchestrationHarness(OrchestrationHarness.Order());
         var reference = PaymentReferenceOf(harness);
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAndCaptures(harness, reference);
         harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1");
         harness.Signal(new FulfillmentSignalled("ship-1"), "shipment:ship-1");
 
@@ -150,12 +145,7 @@ public sealed class OrchestratorTests
     {
         var harness = new OrchestrationHarness(OrchestrationHarness.Order());
         var reference = PaymentReferenceOf(harness);
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAndCaptures(harness, reference);
         harness.LoseRings = true;
         harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1");
         harness.LoseRings = false;
@@ -288,12 +278,7 @@ public sealed class OrchestratorTests
     {
         var harness = new OrchestrationHarness(OrchestrationHarness.Order());
         var reference = PaymentReferenceOf(harness);
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAndCaptures(harness, reference);
         // After a crash the first sync's task number completes with a capture's answer from the episode's first run.
         var capturedElsewhere = new AttemptOutcome(new ActivitySucceeded(IdempotencyKey.For(harness.Request.OrderId, 1, "capture", 1), harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: 400)));
         harness.Misdelivered[OrchestrationNames.SyncOrder] = new([new ActivityAnswer("0123456789abcdef01234567", capturedElsewhere).ToJson()]);
@@ -322,12 +307,7 @@ public sealed class OrchestratorTests
                 captureKeys.Add(action.Key.Value);
             }
         };
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAndCaptures(harness, reference);
         harness.Misdelivered[OrchestrationNames.CapturePayment] = new([new SyncResult([], For: "0123456789abcdef01234567").ToJson()]);
         harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1");
         harness.Signal(new FulfillmentSignalled("ship-1"), "shipment:ship-1");
@@ -393,12 +373,7 @@ public sealed class OrchestratorTests
     {
         var harness = new OrchestrationHarness(OrchestrationHarness.Order());
         var reference = PaymentReferenceOf(harness);
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAndCaptures(harness, reference);
         harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1");
         harness.Signal(new ProviderObserved(harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)), "webhook-1-again");
         harness.Signal(new FulfillmentSignalled("ship-1"), "shipment:ship-1");
@@ -414,4 +389,13 @@ public sealed class OrchestratorTests
     }
 
     private static Domain.PaymentReference PaymentReferenceOf(OrchestrationHarness harness) => Domain.PaymentReference.For(harness.Request.OrderId, 1);
+
+    /// <summary>A provider that creates the payment and captures what is asked of an authorized 1000; any other call fails the test.</summary>
+    private static Func<string, WorkflowAction, int, WorkflowInput?> CreatesAndCaptures(OrchestrationHarness harness, Domain.PaymentReference reference) =>
+        (activity, action, _) => action switch
+        {
+            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
+            CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
+            _ => throw new InvalidOperationException($"Unexpected {activity}."),
+        };
 }
