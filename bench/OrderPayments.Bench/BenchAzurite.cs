@@ -36,8 +36,12 @@ internal sealed class BenchAzurite : IAsyncDisposable
     /// <summary>How many bytes the debug log has now (where a window of requests starts or ends).</summary>
     public long DebugLogLength => DebugLog is { } path && File.Exists(path) ? new FileInfo(path).Length : 0;
 
-    /// <summary>Installs Azurite if needed and starts it; with <paramref name="debug"/> it writes its debug log.</summary>
-    public static async Task<BenchAzurite> StartAsync(bool debug)
+    /// <summary>
+    /// Installs Azurite if needed and starts it; with <paramref name="debug"/> it writes its debug log; with
+    /// <paramref name="inMemory"/> it keeps its data in memory only (by default its table store, LokiJS, writes the whole
+    /// database to disk every 5 s, which costs more the more data the run has written).
+    /// </summary>
+    public static async Task<BenchAzurite> StartAsync(bool debug, bool inMemory = false)
     {
         var install = Path.Combine(RepositoryRoot(), "eng", "azurite");
         var entry = Path.Combine(install, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -67,7 +71,8 @@ internal sealed class BenchAzurite : IAsyncDisposable
             "--require", Path.Combine(install, "exit-with-parent.cjs"), entry,
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", $"{ports[0]}", "--queuePort", $"{ports[1]}", "--tablePort", $"{ports[2]}",
-            "--location", location.FullName, "--skipApiVersionCheck", "--silent", "--loose", "--disableTelemetry",
+            .. inMemory ? ["--inMemoryPersistence"] : (string[])["--location", location.FullName],
+            "--skipApiVersionCheck", "--silent", "--loose", "--disableTelemetry",
             .. log is null ? Array.Empty<string>() : ["--debug", log]])
         {
             start.ArgumentList.Add(argument);

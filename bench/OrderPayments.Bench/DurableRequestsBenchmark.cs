@@ -26,15 +26,20 @@ internal static class DurableRequestsBenchmark
 {
     private const int LightOrders = 12;
 
-    public static async Task<int> RunAsync(int orders, int concurrency, int pollMs, string? jsonPath)
+    /// <summary>Azurite keeps its data in memory only (<c>--inMemoryPersistence</c>) rather than saving it to disk every 5 s.</summary>
+    private static bool _inMemory;
+
+    public static async Task<int> RunAsync(int orders, int concurrency, int pollMs, string? jsonPath, bool inMemory = false)
     {
-        Console.WriteLine($"durable-requests: {orders} orders, {concurrency} clients, status read every {pollMs} ms; Durable Task engine, Azure Storage backend (Azurite), 2 partitions, queue polling at most 500 ms");
+        Console.WriteLine($"durable-requests: {orders} orders, {concurrency} clients, status read every {pollMs} ms; Durable Task engine, Azure Storage backend (Azurite{(inMemory ? ", in memory" : "")}), 2 partitions, queue polling at most 500 ms");
+        _inMemory = inMemory;
         var report = new JsonObject
         {
             ["orders"] = orders,
             ["concurrency"] = concurrency,
             ["statusPollMs"] = pollMs,
             ["engine"] = "Durable Task, Azure Storage backend (Azurite 3.37.0), settings of AzureStorageEngine.Settings",
+            ["azuriteInMemory"] = inMemory,
         };
         var ok = true;
         var figures = new Dictionary<string, Figures>();
@@ -112,7 +117,7 @@ internal static class DurableRequestsBenchmark
     /// <summary>Orders/s and start → redirect at <paramref name="concurrency"/>, then at one and four clients.</summary>
     private static async Task<Timing> TimeAsync(Flow flow, int orders, int concurrency, int pollMs)
     {
-        await using var azurite = await BenchAzurite.StartAsync(debug: false);
+        await using var azurite = await BenchAzurite.StartAsync(debug: false, _inMemory);
         await using var target = await Target.StartAsync(flow, azurite.ConnectionString);
         await DriveAsync(target, "warm", concurrency, concurrency, pollMs);
         var loaded = await DriveAsync(target, "bench", orders, concurrency, pollMs);
@@ -134,7 +139,7 @@ internal static class DurableRequestsBenchmark
     /// <summary>The same load on an Azurite writing its debug log: the requests of the measured orders, by kind.</summary>
     private static async Task<Counted> CountAsync(Flow flow, int orders, int concurrency, int pollMs)
     {
-        await using var azurite = await BenchAzurite.StartAsync(debug: true);
+        await using var azurite = await BenchAzurite.StartAsync(debug: true, _inMemory);
         await using var target = await Target.StartAsync(flow, azurite.ConnectionString);
         await DriveAsync(target, "warm", concurrency, concurrency, pollMs);
         var from = azurite.DebugLogLength;

@@ -4,7 +4,7 @@ using OrderPayments.Bench;
 // dotnet run -c Release --project bench/OrderPayments.Bench -- --orders 2000 [--concurrency 64] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS] [--activity-slots N]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- storefronts N [--orders N] [--latency MS] [--long-poll] [--json PATH]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- waiting 100000
-// dotnet run -c Release --project bench/OrderPayments.Bench -- durable-requests [orders] [concurrency] [--poll MS] [--json PATH]
+// dotnet run -c Release --project bench/OrderPayments.Bench -- durable-requests [orders] [concurrency] [--poll MS] [--in-memory] [--json PATH]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- durable-crash [orders] [kills] [fault %]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- dispatcher [orders]
 // dotnet run -c Release --project bench/OrderPayments.Bench -- callbacks [count]
@@ -21,7 +21,7 @@ return args switch
     ["callbacks"] => await CallbackBenchmark.RunAsync(10_000, 16),
     ["dispatcher", var count] => await DispatcherBenchmark.RunAsync(Number(count)),
     ["dispatcher"] => await DispatcherBenchmark.RunAsync(5000),
-    ["durable-requests", .. var rest] when DurableRequestsOptions(rest) is { } d => await DurableRequestsBenchmark.RunAsync(d.Orders, d.Concurrency, d.PollMs, d.Json),
+    ["durable-requests", .. var rest] when DurableRequestsOptions(rest) is { } d => await DurableRequestsBenchmark.RunAsync(d.Orders, d.Concurrency, d.PollMs, d.Json, d.InMemory),
     ["durable-crash", var count, var kills, var faults] => await DurableCrashBenchmark.RunAsync(Number(count), Number(kills), Number(faults)),
     ["durable-crash", var count, var kills] => await DurableCrashBenchmark.RunAsync(Number(count), Number(kills), 5),
     ["durable-crash", var count] => await DurableCrashBenchmark.RunAsync(Number(count), 20, 5),
@@ -57,14 +57,15 @@ static (int Orders, int Concurrency, string? Json, bool Embedded, string? Durabl
     return (orders, concurrency, json, embedded, durable, notify, latency, slots);
 }
 
-static (int Orders, int Concurrency, int PollMs, string? Json)? DurableRequestsOptions(string[] args)
+static (int Orders, int Concurrency, int PollMs, string? Json, bool InMemory)? DurableRequestsOptions(string[] args)
 {
-    var (orders, concurrency, poll, json, positional) = (200, 32, 500, (string?)null, 0);
+    var (orders, concurrency, poll, json, positional, inMemory) = (200, 32, 500, (string?)null, 0, false);
     for (var i = 0; i < args.Length; i++)
     {
         switch (args[i])
         {
             case "--poll" when i + 1 < args.Length: poll = Number(args[++i]); break;
+            case "--in-memory": inMemory = true; break;
             case "--json" when i + 1 < args.Length: json = args[++i]; break;
             case var n when positional == 0 && n.All(char.IsAsciiDigit): orders = Number(n); positional++; break;
             case var n when positional == 1 && n.All(char.IsAsciiDigit): concurrency = Number(n); positional++; break;
@@ -72,7 +73,7 @@ static (int Orders, int Concurrency, int PollMs, string? Json)? DurableRequestsO
         }
     }
 
-    return (orders, concurrency, poll, json);
+    return (orders, concurrency, poll, json, inMemory);
 }
 
 static (int Orders, int? Latency, bool LongPoll, string? Json)? Fleet(string[] args)
@@ -95,6 +96,6 @@ static (int Orders, int? Latency, bool LongPoll, string? Json)? Fleet(string[] a
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | storefronts N [--orders N] [--latency MS] [--long-poll] [--json PATH] | durable-requests [orders] [concurrency] [--poll MS] [--json PATH] | durable-crash [orders] [kills] [fault %] | waiting N | dispatcher [orders] | callbacks [count] | reads [count] | allocations TRACE.nettrace [frames]");
+    Console.Error.WriteLine("usage: OrderPayments.Bench [--orders N] [--concurrency C] [--json PATH] [--embedded-simulator] [--durable-storage CONNECTION] [--notify] [--latency MS [--activity-slots N]] | storefronts N [--orders N] [--latency MS] [--long-poll] [--json PATH] | durable-requests [orders] [concurrency] [--poll MS] [--in-memory] [--json PATH] | durable-crash [orders] [kills] [fault %] | waiting N | dispatcher [orders] | callbacks [count] | reads [count] | allocations TRACE.nettrace [frames]");
     return 2;
 }
