@@ -26,13 +26,9 @@ internal static class DurableRequestsBenchmark
 {
     private const int LightOrders = 12;
 
-    /// <summary>Azurite keeps its data in memory only (<c>--inMemoryPersistence</c>) rather than saving it to disk every 5 s.</summary>
-    private static bool _inMemory;
-
     public static async Task<int> RunAsync(int orders, int concurrency, int pollMs, string? jsonPath, bool inMemory = false)
     {
         Console.WriteLine($"durable-requests: {orders} orders, {concurrency} clients, status read every {pollMs} ms; Durable Task engine, Azure Storage backend (Azurite{(inMemory ? ", in memory" : "")}), 2 partitions, queue polling at most 500 ms");
-        _inMemory = inMemory;
         var report = new JsonObject
         {
             ["orders"] = orders,
@@ -46,9 +42,9 @@ internal static class DurableRequestsBenchmark
         foreach (var flow in new[] { Flow.Ours, Flow.Minimal })
         {
             Console.WriteLine($"-- {Name(flow)}: throughput and latency");
-            var timing = await TimeAsync(flow, orders, concurrency, pollMs);
+            var timing = await TimeAsync(flow, orders, concurrency, pollMs, inMemory);
             Console.WriteLine($"-- {Name(flow)}: storage requests (Azurite debug log)");
-            var counted = await CountAsync(flow, orders, concurrency, pollMs);
+            var counted = await CountAsync(flow, orders, concurrency, pollMs, inMemory);
             ok &= timing.Correct && counted.Correct;
             figures[Name(flow)] = new Figures(timing, counted);
         }
@@ -115,9 +111,9 @@ internal static class DurableRequestsBenchmark
     private static string Name(Flow flow) => flow == Flow.Ours ? "ours" : "minimal";
 
     /// <summary>Orders/s and start → redirect at <paramref name="concurrency"/>, then at one and four clients.</summary>
-    private static async Task<Timing> TimeAsync(Flow flow, int orders, int concurrency, int pollMs)
+    private static async Task<Timing> TimeAsync(Flow flow, int orders, int concurrency, int pollMs, bool inMemory)
     {
-        await using var azurite = await BenchAzurite.StartAsync(debug: false, _inMemory);
+        await using var azurite = await BenchAzurite.StartAsync(debug: false, inMemory);
         await using var target = await Target.StartAsync(flow, azurite.ConnectionString);
         await DriveAsync(target, "warm", concurrency, concurrency, pollMs);
         var loaded = await DriveAsync(target, "bench", orders, concurrency, pollMs);
@@ -137,9 +133,9 @@ internal static class DurableRequestsBenchmark
     }
 
     /// <summary>The same load on an Azurite writing its debug log: the requests of the measured orders, by kind.</summary>
-    private static async Task<Counted> CountAsync(Flow flow, int orders, int concurrency, int pollMs)
+    private static async Task<Counted> CountAsync(Flow flow, int orders, int concurrency, int pollMs, bool inMemory)
     {
-        await using var azurite = await BenchAzurite.StartAsync(debug: true, _inMemory);
+        await using var azurite = await BenchAzurite.StartAsync(debug: true, inMemory);
         await using var target = await Target.StartAsync(flow, azurite.ConnectionString);
         await DriveAsync(target, "warm", concurrency, concurrency, pollMs);
         var from = azurite.DebugLogLength;

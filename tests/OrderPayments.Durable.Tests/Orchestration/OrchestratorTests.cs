@@ -30,13 +30,7 @@ public sealed class OrchestratorTests
     {
         var harness = new OrchestrationHarness(OrchestrationHarness.Order());
         var reference = PaymentReferenceOf(harness);
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            QueryPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)),
-            CancelPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, cancelled: 1000)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAuthorizesAndCancels(harness, reference);
 
         await harness.RunAsync();
 
@@ -258,13 +252,7 @@ public sealed class OrchestratorTests
     {
         var harness = new OrchestrationHarness(OrchestrationHarness.Order()) { TimerEarliness = TimeSpan.FromSeconds(1) };
         var reference = PaymentReferenceOf(harness);
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            QueryPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)),
-            CancelPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, cancelled: 1000)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAuthorizesAndCancels(harness, reference);
 
         await harness.RunAsync();
 
@@ -333,13 +321,7 @@ public sealed class OrchestratorTests
                 queriedAt.Add(harness.Now);
             }
         };
-        harness.Provider = (activity, action, _) => action switch
-        {
-            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
-            QueryPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)),
-            CancelPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, cancelled: 1000)),
-            _ => throw new InvalidOperationException($"Unexpected {activity}."),
-        };
+        harness.Provider = CreatesAuthorizesAndCancels(harness, reference);
 
         await harness.RunAsync();
 
@@ -396,6 +378,16 @@ public sealed class OrchestratorTests
         {
             CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
             CapturePayment capture => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, captured: capture.Amount.Value)),
+            _ => throw new InvalidOperationException($"Unexpected {activity}."),
+        };
+
+    /// <summary>A provider that creates the payment, answers a query with an authorized 1000 and cancels it; any other call fails the test.</summary>
+    private static Func<string, WorkflowAction, int, WorkflowInput?> CreatesAuthorizesAndCancels(OrchestrationHarness harness, Domain.PaymentReference reference) =>
+        (activity, action, _) => action switch
+        {
+            CreatePayment => new ActivitySucceeded(action.Key, RedirectUrl: "https://landing.example/1"),
+            QueryPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000)),
+            CancelPayment => new ActivitySucceeded(action.Key, harness.Observation(reference, ProviderPaymentState.Authorized, authorized: 1000, cancelled: 1000)),
             _ => throw new InvalidOperationException($"Unexpected {activity}."),
         };
 }
